@@ -1,0 +1,116 @@
+// The one definition of every setting. The zod schema, the CMP parameter announcement (cmp-plugin.yaml and
+// `canary-mapping parameters`), the command-line flags, the environment names and the README table all derive
+// from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
+import { z } from 'zod';
+
+export type CollectionType = 'string' | 'array';
+
+export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
+  title: string;
+  description: string;
+  collectionType: CollectionType;
+  schema: S;
+  default: z.infer<S>;
+  /** Example value shown in the docs; also what a flag's placeholder reads. */
+  placeholder: string;
+}
+
+function define<S extends z.ZodType>(definition: SettingDefinition<S>): SettingDefinition<S> {
+  return definition;
+}
+
+export const ROLLOUTS_VERSION_PATTERN = /^(any|(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?)$/;
+const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const AMBASSADOR_API_VERSIONS = [
+  'getambassador.io/v2',
+  'getambassador.io/v3alpha1',
+  'x.getambassador.io/v3alpha1',
+] as const;
+
+export const settingsTable = {
+  strategy: define({
+    title: 'Strategy',
+    description:
+      'How the declared canary becomes the running canary. `clone-safe` rewrites each base Mapping so that the ' +
+      "Argo Rollouts controller's own copy is the declared canary.",
+    collectionType: 'string',
+    schema: z.enum(['clone-safe']),
+    default: 'clone-safe',
+    placeholder: 'clone-safe',
+  }),
+  rolloutsVersion: define({
+    title: 'Argo Rollouts version',
+    description:
+      'Argo Rollouts controller versions the output must be safe for: `any` (both the <= 1.6.6 and the >= 1.7.0 ' +
+      'canary derivation) or the version you run, as MAJOR.MINOR[.PATCH] (for example `1.6` or `1.8.3`).',
+    collectionType: 'string',
+    schema: z
+      .string()
+      .regex(ROLLOUTS_VERSION_PATTERN, 'expected `any` or a version MAJOR.MINOR[.PATCH] such as 1.6 or 1.8.3')
+      .refine((v) => v === 'any' || !v.startsWith('0.'), 'Ambassador traffic routing needs Argo Rollouts 1.0 or later'),
+    default: 'any',
+    placeholder: 'any',
+  }),
+  ambassadorApiVersion: define({
+    title: 'Ambassador API version',
+    description:
+      "The Argo Rollouts controller's `--ambassador-api-version`: the API group/version it reads and writes " +
+      'Mappings through.',
+    collectionType: 'string',
+    schema: z.enum(AMBASSADOR_API_VERSIONS),
+    default: 'getambassador.io/v2',
+    placeholder: 'getambassador.io/v2',
+  }),
+  legacyTlsContext: define({
+    title: 'TLSContext for moved schemes',
+    description:
+      'Name of a TLSContext the plugin may put in `spec.tls` of a base Mapping when it must carry `https://` ' +
+      'outside the service URL (needed for getambassador.io/v3alpha1). Empty: never use a TLSContext.',
+    collectionType: 'string',
+    schema: z
+      .string()
+      .refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)'),
+    default: '',
+    placeholder: 'upstream-tls',
+  }),
+  exclude: define({
+    title: 'Exclude',
+    description:
+      'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`).',
+    collectionType: 'array',
+    schema: z.array(z.string().min(1, 'expected a non-empty glob')),
+    default: [],
+    placeholder: 'tests/**',
+  }),
+} satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof settingsTable;
+export const settingKeys = Object.keys(settingsTable) as SettingKey[];
+
+export const settingsSchema = z.strictObject(
+  Object.fromEntries(settingKeys.map((key) => [key, settingsTable[key].schema])) as {
+    [K in SettingKey]: (typeof settingsTable)[K]['schema'];
+  },
+);
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings = Object.fromEntries(
+  settingKeys.map((key) => [key, settingsTable[key].default]),
+) as Settings;
+
+/** `rolloutsVersion` → `rollouts-version`: parameter and flag name. */
+export function parameterName(key: SettingKey): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `rolloutsVersion` → `CANARY_MAPPING_ROLLOUTS_VERSION`, read as `ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION`. */
+export function environmentName(key: SettingKey): string {
+  return `CANARY_MAPPING_${parameterName(key).toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+/** Argo CD's `PARAM_<NAME>` spelling: upper case, anything outside [A-Z0-9_] becomes `_`. */
+export function paramVariableName(name: string): string {
+  return `PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
