@@ -11,10 +11,12 @@ await build({
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'cjs',
+  // package.json says "type": "module", so the extensionless bundle is loaded as ESM.
+  format: 'esm',
   minify: true,
   legalComments: 'none',
-  banner: { js: '#!/usr/bin/env node' },
+  // Bundled CommonJS dependencies (yaml) still call require() for Node built-ins.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   define: { CANARY_MAPPING_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });

@@ -1,0 +1,52 @@
+// Command-line words → command, positional arguments and setting flags. Flag handling only; no behaviour.
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
+
+export interface ParsedArgs {
+  command?: string;
+  positional: string[];
+  flags: Partial<Record<SettingKey, string | string[]>>;
+  help: boolean;
+  diagnostics: Diagnostic[];
+}
+
+const FLAG_KEYS = new Map(settingKeys.map((key) => [`--${parameterName(key)}`, key]));
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const parsed: ParsedArgs = { positional: [], flags: {}, help: false, diagnostics: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--help' || word === '-h') {
+      parsed.help = true;
+      continue;
+    }
+    if (word === '--version') {
+      parsed.command ??= 'version';
+      continue;
+    }
+    if (!word.startsWith('--') || word === '-') {
+      if (parsed.command === undefined) parsed.command = word;
+      else parsed.positional.push(word);
+      continue;
+    }
+    const equals = word.indexOf('=');
+    const flag = equals < 0 ? word : word.slice(0, equals);
+    const key = FLAG_KEYS.get(flag);
+    if (!key) {
+      parsed.diagnostics.push(diagnostic('unknown-flag', `unknown flag ${flag}`, undefined, 'run `canary-mapping --help` to list the flags'));
+      continue;
+    }
+    const value = equals < 0 ? argv[++i] : word.slice(equals + 1);
+    if (value === undefined) {
+      parsed.diagnostics.push(diagnostic('flag-value-missing', `flag ${flag} needs a value`, undefined, `write ${flag}=VALUE`));
+      continue;
+    }
+    if (settingsTable[key].collectionType === 'array') {
+      const previous = parsed.flags[key];
+      parsed.flags[key] = [...(Array.isArray(previous) ? previous : []), value];
+    } else {
+      parsed.flags[key] = value;
+    }
+  }
+  return parsed;
+}

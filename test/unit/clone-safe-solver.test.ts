@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AmbassadorApiVersion } from '../../src/ambassador/mapping-kinds.js';
+import { parseServiceUrl } from '../../src/ambassador/service-url.js';
+import { resolveUpstream } from '../../src/ambassador/upstream.js';
+import { solveCloneSafe } from '../../src/canary/clone-safe-solver.js';
+import { deriveDeclaredCanary } from '../../src/canary/declared-canary.js';
+import { logicsFor } from '../../src/rollouts/controller-logic.js';
+
+interface Case {
+  service: string;
+  tls?: unknown;
+  apiVersion?: string;
+  stable?: string;
+  rolloutsVersion?: string;
+  controllerApiVersion?: AmbassadorApiVersion;
+  legacyTlsContext?: string;
+}
+
+function solve(c: Case) {
+  const parsed = parseServiceUrl(c.service);
+  assert.ok(parsed.ok);
+  const stable = c.stable ?? 'identity';
+  const rollout = { stableService: stable, canaryService: `${stable}-canary`, namespace: 'iam' };
+  const declared = deriveDeclaredCanary(parsed.url, resolveUpstream(parsed.url, c.tls, 'iam'), rollout.canaryService);
+  return {
+    declared,
+    result: solveCloneSafe({
+      apiVersion: c.apiVersion ?? 'getambassador.io/v2',
+      url: parsed.url,
+      tls: c.tls,
+      rollout,
+      declared,
+      logics: logicsFor(c.rolloutsVersion ?? 'any'),
+      controllerApiVersion: c.controllerApiVersion ?? 'getambassador.io/v2',
+      legacyTlsContext: c.legacyTlsContext ?? '',
+    }),
+  };
+}
+
+describe('declared canary (derived)', () => {
+  it('replaces the first host label and writes an explicit full URL', () => {
+    assert.equal(solve({ service: 'https://identity:443' }).declared.url, 'https://identity-canary:443');
+    assert.equal(solve({ service: 'https://identity.iam' }).declared.url, 'https://identity-canary.iam:443');
+    assert.equal(solve({ service: 'identity.iam.svc.cluster.local:8080' }).declared.url, 'http://identity-canary.iam.svc.cluster.local:8080');
+    assert.equal(solve({ service: 'identity', tls: true }).declared.url, 'https://identity-canary:443');
+  });
+});
+
+describe('clone-safe solver', () => {
+  it('keeps a base that is already safe exactly as written', () => {
+    for (const service of ['http://identity:8080', 'identity:8080', 'identity', 'http://identity.iam']) {
+      const { result } = solve({ service });
+      assert.ok(result.ok && !result.rewritten, service);
+      assert.deepEqual(result.ok && result.form, { service });
+    }
+    const { result } = solve({ service: 'identity:443', tls: true });
+    assert.ok(result.ok && !result.rewritten);
+  });
+
+  it('moves https:// into tls: true for v2 Mappings (argo-rollouts#3593)', () => {
+    const { result } = solve({ service: 'https://identity:443' });
+    assert.ok(result.ok);
+    assert.ok(result.rewritten);
+    assert.deepEqual(result.form, { service: 'identity:443', tls: true });
+    for (const prediction of result.predictions) assert.deepEqual(prediction.differences, []);
+  });
+
+  it('keeps the scheme when only ≥ 1.7.0 is targeted', () => {
+    const { result } = solve({ service: 'https://identity:443', rolloutsVersion: '1.8' });
+    assert.ok(result.ok && !result.rewritten);
+  });
+
+  it('needs a TLSContext for v3alpha1, and uses it when given', () => {
+    const without = solve({ service: 'https://identity:443', apiVersion: 'getambassador.io/v3alpha1' }).result;
+    assert.ok(!without.ok);
+    assert.deepEqual(
+      without.asWritten.map((p) => [p.logic, p.canary.service, p.differences]),
+      [
+        ['host-rebuild', 'identity-canary:443', ['without TLS']],
+        ['first-replace', 'https://identity-canary:443', []],
+      ],
+    );
+    const withContext = solve({ service: 'https://identity:443', apiVersion: 'getambassador.io/v3alpha1', legacyTlsContext: 'upstream-tls' }).result;
+    assert.ok(withContext.ok);
+    assert.deepEqual(withContext.form, { service: 'identity:443', tls: 'upstream-tls' });
+  });
+
+  it('uses the TLSContext for v2 Mappings when the controller reads through v3alpha1', () => {
+    const plain = solve({ service: 'https://identity:443', controllerApiVersion: 'getambassador.io/v3alpha1' }).result;
+    assert.ok(!plain.ok);
+    const withContext = solve({
+      service: 'https://identity:443',
+      controllerApiVersion: 'getambassador.io/v3alpha1',
+      legacyTlsContext: 'upstream-tls',
+    }).result;
+    assert.ok(withContext.ok);
+    assert.deepEqual(withContext.form, { service: 'identity:443', tls: 'upstream-tls' });
+  });
+
+  it('survives a stable name that also occurs in the scheme', () => {
+    const { result } = solve({ service: 'https://s:443', stable: 's', rolloutsVersion: '1.7' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.form, { service: 's:443', tls: true });
+  });
+
+  it('keeps the default port implicit when moving the scheme', () => {
+    const { result } = solve({ service: 'https://identity' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.form, { service: 'identity', tls: true });
+  });
+
+  it('accepts tls: true on AmbassadorMappings read through x.getambassador.io', () => {
+    const { result } = solve({
+      service: 'https://identity:443',
+      apiVersion: 'x.getambassador.io/v3alpha1',
+      controllerApiVersion: 'x.getambassador.io/v3alpha1',
+    });
+    assert.ok(result.ok);
+    assert.deepEqual(result.form, { service: 'identity:443', tls: true });
+  });
+});
