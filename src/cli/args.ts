@@ -41,12 +41,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       parsed.diagnostics.push(diagnostic('flag-value-missing', `flag ${flag} needs a value`, undefined, `write ${flag}=VALUE`));
       continue;
     }
-    if (settingsTable[key].collectionType === 'array') {
-      const previous = parsed.flags[key];
-      parsed.flags[key] = [...(Array.isArray(previous) ? previous : []), value];
-    } else {
-      parsed.flags[key] = value;
-    }
+    // Array flags repeat (no comma splitting: a glob may hold `{a,b}`); a repeated string flag is passed on as a
+    // list so that the settings layer reports it instead of silently keeping one value.
+    const previous = parsed.flags[key];
+    const isArray = settingsTable[key].collectionType === 'array';
+    parsed.flags[key] = previous === undefined && !isArray ? value : [...(previous === undefined ? [] : [previous].flat()), value];
   }
   return parsed;
 }

@@ -1,0 +1,18 @@
+// Writes what is generated from src/settings/table.ts: cmp-plugin.yaml and the settings block of README.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+
+// This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
+const root = new URL('../../', import.meta.url);
+writeFileSync(new URL('cmp-plugin.yaml', root), renderPluginYaml());
+
+const readmeFile = new URL('README.md', root);
+const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;
+const updated = readme === undefined ? undefined : withSettingsBlock(readme);
+if (updated === undefined) {
+  process.stderr.write(
+    'generate-docs: wrote cmp-plugin.yaml only: README.md is missing or lacks the lines <!-- settings:begin --> and <!-- settings:end -->\n',
+  );
+} else if (updated !== readme) {
+  writeFileSync(readmeFile, updated);
+}

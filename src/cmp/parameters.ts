@@ -1,0 +1,137 @@
+// Argo CD hands an Application's plugin parameters over twice (ApplicationSourcePluginParameters.Environ): as the JSON
+// array ARGOCD_APP_PARAMETERS and as PARAM_<NAME> (a string) or PARAM_<NAME>_<i> (array items) variables. This reads
+// both into raw values and checks their shape; resolveSettings validates the values like those of every other source.
+import { z } from 'zod';
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { keyPath, unknownNameHint, validate } from '../settings/config-file.js';
+import { paramVariableName, parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
+
+/** A value as a source gave it, before validation; `source` names where it came from in diagnostics. */
+export interface SourcedValue {
+  key: SettingKey;
+  value: string | string[];
+  source: string;
+}
+
+export interface ParameterValues {
+  /** From ARGOCD_APP_PARAMETERS, which takes precedence. */
+  appParameters: SourcedValue[];
+  /** From PARAM_* variables that ARGOCD_APP_PARAMETERS does not already carry. */
+  paramVariables: SourcedValue[];
+  diagnostics: Diagnostic[];
+}
+
+const APP_PARAMETERS = 'ARGOCD_APP_PARAMETERS';
+const keyByName = new Map(settingKeys.map((key) => [parameterName(key), key]));
+const keyByVariable = new Map(settingKeys.map((key) => [paramVariableName(parameterName(key)), key]));
+
+/** One entry as Argo CD marshals it; other fields are ignored so that a newer Argo CD does not break the plugin. */
+const parameterEntry = z.object({
+  name: z.string(),
+  string: z.string().optional(),
+  array: z.array(z.string()).optional(),
+  map: z.record(z.string(), z.string()).optional(),
+});
+
+const KINDS = { string: 'a string', array: 'an array', map: 'a map' } as const;
+type Kind = keyof typeof KINDS;
+
+function malformed(message: string): Diagnostic {
+  return diagnostic(
+    'parameters-malformed',
+    message,
+    undefined,
+    `Argo CD sets ${APP_PARAMETERS} from spec.source.plugin.parameters of the Application; set by hand, it must look like [{"name":"rollouts-version","string":"1.6"}]`,
+  );
+}
+
+function mismatch(source: string, given: Kind, key: SettingKey): Diagnostic {
+  const expected = settingsTable[key].collectionType;
+  return diagnostic(
+    'setting-collection-mismatch',
+    `${source}: given as ${KINDS[given]}; expected ${KINDS[expected]}`,
+    undefined,
+    `${parameterName(key)} is ${KINDS[expected]} parameter: give it as \`${expected}:\` in spec.source.plugin.parameters of the Application`,
+  );
+}
+
+function unknownParameter(source: string, given: string, known: Iterable<string>): Diagnostic {
+  return diagnostic('unknown-setting', `${source}: not a parameter of this plugin`, undefined, unknownNameHint(given, [...known]));
+}
+
+function readAppParameters(text: string | undefined): { values: SourcedValue[]; names: string[]; diagnostics: Diagnostic[] } {
+  const result = { values: [] as SourcedValue[], names: [] as string[], diagnostics: [] as Diagnostic[] };
+  // Unset when the plugin has no parameters section, `null` when it is empty.
+  if (text === undefined || text.trim() === 'null') return result;
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch (error) {
+    result.diagnostics.push(malformed(`${APP_PARAMETERS} is not valid JSON: ${(error as Error).message}`));
+    return result;
+  }
+  if (!Array.isArray(list)) {
+    result.diagnostics.push(malformed(`${APP_PARAMETERS} is ${JSON.stringify(list)}; expected a JSON array of parameters`));
+    return result;
+  }
+  list.forEach((raw: unknown, index) => {
+    const { data, issues } = validate(parameterEntry, raw);
+    const entry = data as z.infer<typeof parameterEntry>;
+    if (issues.length > 0) {
+      const problems = issues.map((issue) => `${issue.path.length > 0 ? `${keyPath(issue.path)}: ` : ''}${issue.message}`);
+      result.diagnostics.push(malformed(`${APP_PARAMETERS}[${index}] ${JSON.stringify(raw)}: ${problems.join('; ')}`));
+      return;
+    }
+    result.names.push(entry.name);
+    const source = `parameter ${entry.name} in ${APP_PARAMETERS}`;
+    const key = keyByName.get(entry.name);
+    if (!key) {
+      result.diagnostics.push(unknownParameter(source, entry.name, keyByName.keys()));
+      return;
+    }
+    const expected = settingsTable[key].collectionType;
+    const wrong = (Object.keys(KINDS) as Kind[]).filter((kind) => kind !== expected && entry[kind] !== undefined);
+    result.diagnostics.push(...wrong.map((kind) => mismatch(source, kind, key)));
+    // An entry with only a name sets nothing: the next source or the default applies.
+    const value = entry[expected];
+    if (wrong.length === 0 && value !== undefined) result.values.push({ key, value, source });
+  });
+  return result;
+}
+
+function readParamVariables(environment: Record<string, string | undefined>, appNames: string[]) {
+  const values: SourcedValue[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const items = new Map<SettingKey, { index: number; value: string }[]>();
+  // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice.
+  const carried = appNames.map(paramVariableName);
+  const variables = Object.keys(environment).filter((name) => name.startsWith('PARAM_')).sort();
+  for (const variable of variables) {
+    const value = environment[variable];
+    if (value === undefined || carried.some((base) => variable === base || variable.startsWith(`${base}_`))) continue;
+    const stringKey = keyByVariable.get(variable);
+    const item = /^(.+)_(\d+)$/.exec(variable);
+    const itemKey = item && keyByVariable.get(item[1]!);
+    if (stringKey) {
+      if (settingsTable[stringKey].collectionType === 'string') values.push({ key: stringKey, value, source: variable });
+      else diagnostics.push(mismatch(variable, 'string', stringKey));
+    } else if (item && itemKey) {
+      if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value }]);
+      else diagnostics.push(mismatch(variable, 'array', itemKey));
+    } else {
+      diagnostics.push(unknownParameter(variable, variable, keyByVariable.keys()));
+    }
+  }
+  for (const [key, list] of items) {
+    const value = list.sort((a, b) => a.index - b.index).map((entry) => entry.value);
+    values.push({ key, value, source: `${paramVariableName(parameterName(key))}_<i>` });
+  }
+  return { values, diagnostics };
+}
+
+/** Reads the parameter variables of a CMP command's environment. */
+export function readParameters(environment: Record<string, string | undefined>): ParameterValues {
+  const app = readAppParameters(environment[APP_PARAMETERS]);
+  const variables = readParamVariables(environment, app.names);
+  return { appParameters: app.values, paramVariables: variables.values, diagnostics: [...app.diagnostics, ...variables.diagnostics] };
+}

@@ -1,0 +1,125 @@
+// The app's config file, `.canary-mapping.yaml`: one YAML map whose keys are the keys of the settings table. Every
+// problem becomes a diagnostic at the offending key or value, so the file can be fixed in one pass.
+// The value checks used by the other sources (flags, parameters, env) live here too, so all sources word them alike.
+import { isCollection, isMap, isNode, isScalar, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { z } from 'zod';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { settingKeys, settingsSchema, settingsTable, type SettingKey, type Settings } from './table.js';
+
+/** Every key optional (absent: a lower source decides). An object, so later keys such as `mappings:` extend it. */
+export const configFileSchema = settingsSchema.partial();
+
+type Issue = z.core.$ZodIssue;
+
+/** Zod's own wording ("Invalid input") does not say what to write; messages written in the table take precedence. */
+function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type') {
+    return `expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((value) => JSON.stringify(value)).join(', ');
+    return `expected ${issue.values.length > 1 ? 'one of ' : ''}${values}`;
+  }
+  return undefined;
+}
+
+/** Checks a value; keeps one issue per offending value (a value failing a regex also fails later refinements). */
+export function validate(schema: z.ZodType, value: unknown): { data: unknown; issues: Issue[] } {
+  const result = schema.safeParse(value, { error: expectedMessage, reportInput: true });
+  if (result.success) return { data: result.data, issues: [] };
+  const paths = result.error.issues.map((issue) => JSON.stringify(issue.path));
+  return { data: undefined, issues: result.error.issues.filter((_, index) => paths.indexOf(paths[index]!) === index) };
+}
+
+/** `<where>: invalid value "0.9": <what was expected>`. */
+export function invalidValue(where: string, issue: Issue, hint: string | undefined, location?: SourceLocation): Diagnostic {
+  return diagnostic('invalid-setting', `${where}: invalid value ${JSON.stringify(issue.input)}: ${issue.message}`, location, hint);
+}
+
+/** What a setting accepts, as the hint for a bad value; undefined for a config key that is not a setting. */
+export function settingHint(key: PropertyKey | undefined): string | undefined {
+  return settingKeys.includes(key as SettingKey) ? settingsTable[key as SettingKey].description : undefined;
+}
+
+/** Names a known spelling when only case or separators differ (`rollouts-version` for `rolloutsVersion`). */
+export function unknownNameHint(given: string, known: string[]): string {
+  const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const match = known.find((name) => squash(name) === squash(given));
+  return match ? `did you mean ${match}?` : `known: ${known.join(', ')}`;
+}
+
+/** `exclude[1]`, `mappings.web.canary`: the key path as the user reads it in the file. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`)).join('');
+}
+
+/** The node at `path`, or the deepest one that exists on the way (an alias is not followed). */
+function nodeAt(root: Node, path: readonly PropertyKey[]): Node {
+  let node = root;
+  for (const segment of path) {
+    const next: unknown = isCollection(node) ? node.get(segment, true) : undefined;
+    if (!isNode(next)) break;
+    node = next;
+  }
+  return node;
+}
+
+/** `rolloutsVersion: 1.10` is the number 1.1 to YAML: say so, since the message alone shows `1.1`. */
+function quoteHint(node: Node, issue: Issue): string | undefined {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'string' || !isScalar(node)) return undefined;
+  if (typeof node.value !== 'number' && typeof node.value !== 'boolean') return undefined;
+  return `YAML reads ${node.source} as a ${typeof node.value}; quote it: "${node.source}"`;
+}
+
+export function parseConfigFile(path: string, text: string): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: path, line, column: col };
+  };
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const diagnostics = documents.flatMap((document) =>
+    document.errors.map((error) => diagnostic('config-syntax', `YAML: ${error.message}`, at(error.pos[0]))),
+  );
+  const [document, second] = documents;
+  if (second) {
+    diagnostics.push(
+      diagnostic('config-multiple-documents', 'a second YAML document; expected exactly one map of settings', at(second.range[0]), `put every setting in one map and remove the \`---\` line`),
+    );
+  }
+  if (!document || diagnostics.length > 0) return { values: {}, diagnostics };
+
+  const root = document.contents;
+  const start = at(root?.range[0] ?? 0);
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // yaml throws for an unresolved alias or too many alias expansions (billion laughs).
+    return { values: {}, diagnostics: [diagnostic('config-syntax', `YAML: ${(error as Error).message}`, start)] };
+  }
+  // A file with only comments, `---` or `~` sets nothing.
+  if (value === null) return { values: {}, diagnostics };
+  if (!isMap(root)) {
+    const message = `the document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a map of settings`;
+    return { values: {}, diagnostics: [diagnostic('config-not-a-map', message, start, 'write one key per setting, for example `rolloutsVersion: "1.6"`')] };
+  }
+
+  const { data, issues } = validate(configFileSchema, value);
+  const problems = issues.flatMap((issue): [number, Diagnostic][] => {
+    const node = nodeAt(root, issue.path);
+    const nodeOffset = node.range?.[0] ?? 0;
+    if (issue.code !== 'unrecognized_keys') {
+      return [[nodeOffset, invalidValue(keyPath(issue.path), issue, quoteHint(node, issue) ?? settingHint(issue.path[0]), at(nodeOffset))]];
+    }
+    return issue.keys.map((key) => {
+      const keyNode = isMap(node) ? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key)?.key : undefined;
+      const offset = (isNode(keyNode) ? keyNode.range?.[0] : undefined) ?? nodeOffset;
+      const message = `${keyPath([...issue.path, key])}: unknown key; expected a setting`;
+      return [offset, diagnostic('unknown-setting', message, at(offset), unknownNameHint(key, settingKeys))];
+    });
+  });
+  // Zod reports in schema order; the user reads the file top to bottom.
+  problems.sort(([a], [b]) => a - b);
+  return { values: (data ?? {}) as Partial<Settings>, diagnostics: problems.map(([, problem]) => problem) };
+}

@@ -1,0 +1,85 @@
+// Merges every source of the settings. Precedence, highest first: command-line flags, ARGOCD_APP_PARAMETERS, PARAM_*,
+// Application env (ARGOCD_ENV_CANARY_MAPPING_*), the config file, the defaults. Every source is checked in full even
+// where a higher one wins, so that a mistake shows now and not on the day the higher source is removed.
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { readParameters, type SourcedValue } from '../cmp/parameters.js';
+import { invalidValue, parseConfigFile, settingHint, unknownNameHint, validate } from './config-file.js';
+import { defaultSettings, environmentName, parameterName, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
+
+export interface ResolveInput {
+  flags: Partial<Record<SettingKey, string | string[]>>;
+  environment: Record<string, string | undefined>;
+  configFile?: { path: string; text: string };
+}
+
+const ENV_PREFIX = 'ARGOCD_ENV_';
+const keyByEnvironment = new Map(settingKeys.map((key) => [ENV_PREFIX + environmentName(key), key]));
+
+/** `a, b,,c` → `[a, b, c]`: how an array setting is written in one flag or one env variable. */
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function readFlags(flags: ResolveInput['flags']): { values: SourcedValue[]; diagnostics: Diagnostic[] } {
+  const values: SourcedValue[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const key of settingKeys) {
+    const value = flags[key];
+    const source = `flag --${parameterName(key)}`;
+    if (value === undefined) continue;
+    if (settingsTable[key].collectionType === 'array') values.push({ key, value: typeof value === 'string' ? splitList(value) : value, source });
+    else if (typeof value === 'string') values.push({ key, value, source });
+    else diagnostics.push(diagnostic('setting-collection-mismatch', `${source}: given ${value.length} times; expected one value`, undefined, `give --${parameterName(key)} once`));
+  }
+  return { values, diagnostics };
+}
+
+function readEnvironment(environment: ResolveInput['environment']): { values: SourcedValue[]; diagnostics: Diagnostic[] } {
+  const values: SourcedValue[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const variable of Object.keys(environment).sort()) {
+    const value = environment[variable];
+    // Argo CD keeps the case of Application env names, so `canary_mapping_…` is meant for this plugin too.
+    // Every other ARGOCD_ENV_* belongs to the user.
+    if (value === undefined || !variable.toUpperCase().startsWith(`${ENV_PREFIX}CANARY_MAPPING_`)) continue;
+    const key = keyByEnvironment.get(variable);
+    if (key) values.push({ key, value: settingsTable[key].collectionType === 'array' ? splitList(value) : value, source: variable });
+    else diagnostics.push(diagnostic('unknown-setting', `${variable}: not a setting of this plugin`, undefined, unknownNameHint(variable, [...keyByEnvironment.keys()])));
+  }
+  return { values, diagnostics };
+}
+
+function validateSource(values: SourcedValue[]): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
+  const valid: Partial<Record<SettingKey, unknown>> = {};
+  const diagnostics: Diagnostic[] = [];
+  for (const { key, value, source } of values) {
+    const { data, issues } = validate(settingsTable[key].schema, value);
+    if (issues.length === 0) valid[key] = data;
+    for (const issue of issues) {
+      const where = issue.path.length > 0 ? `item ${issue.path.join('.')} of ${source}` : source;
+      diagnostics.push(invalidValue(where, issue, settingHint(key)));
+    }
+  }
+  return { values: valid as Partial<Settings>, diagnostics };
+}
+
+/** The settings in effect and every problem found in any source; callers stop on any diagnostic. */
+export function resolveSettings(input: ResolveInput): { settings: Settings; diagnostics: Diagnostic[] } {
+  const flags = readFlags(input.flags);
+  const parameters = readParameters(input.environment);
+  const environment = readEnvironment(input.environment);
+  const config = input.configFile ? parseConfigFile(input.configFile.path, input.configFile.text) : { values: {}, diagnostics: [] };
+  const sources = [flags.values, parameters.appParameters, parameters.paramVariables, environment.values].map(validateSource);
+  const settings: Settings = Object.assign({}, defaultSettings, config.values, ...sources.map((source) => source.values).reverse());
+  const diagnostics = [
+    ...flags.diagnostics,
+    ...parameters.diagnostics,
+    ...environment.diagnostics,
+    ...sources.flatMap((source) => source.diagnostics),
+    ...config.diagnostics,
+  ];
+  return { settings, diagnostics };
+}

@@ -1,0 +1,86 @@
+// Golden directories: test/golden/<case>/input is an app tree; case.yaml gives arguments, environment and the
+// canaries the user declares; expected.yaml is the exact stdout, or, for cases named error-*, expected-error.txt
+// the exact stderr.
+// UPDATE_GOLDEN=1 rewrites the expected files; review the diff before committing it.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { runCli } from '../src/cli/main.js';
+import { controllerCanary, dialled, type Logic } from './support/controller-oracle.js';
+import { repoRoot } from './support/repo.js';
+
+interface CaseFile {
+  description: string;
+  args?: string[];
+  env?: Record<string, string>;
+  stdin?: string;
+  /** Declared canary per base Mapping, `namespace/name: URL`, for the oracle. */
+  canaries?: Record<string, string>;
+  logics?: Logic[];
+  controllerApiVersion?: string;
+}
+
+const goldenRoot = join(repoRoot, 'test', 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+type Obj = Record<string, any>;
+
+/** Every base Mapping of every Ambassador Rollout in the output must be copied into its declared canary. */
+function checkCanaries(output: string, spec: CaseFile): void {
+  const objects = parseAllDocuments(output).map((d) => d.toJS() as Obj);
+  const namespace = (o: Obj) => o.metadata?.namespace ?? spec.env?.ARGOCD_APP_NAMESPACE ?? 'default';
+  const checked = new Set<string>();
+  for (const rollout of objects.filter((o) => o.kind === 'Rollout')) {
+    const canary = rollout.spec?.strategy?.canary;
+    for (const name of canary?.trafficRouting?.ambassador?.mappings ?? []) {
+      const key = `${namespace(rollout)}/${name}`;
+      const base = objects.find((o) => /Mapping$/.test(o.kind) && o.metadata?.name === name && namespace(o) === namespace(rollout));
+      assert.ok(base, `base Mapping ${key} is in the output`);
+      const declared = spec.canaries?.[key];
+      assert.ok(declared, `case.yaml declares the canary of ${key}`);
+      const want = dialled(declared, undefined, namespace(rollout));
+      for (const logic of spec.logics ?? ['legacy', 'current']) {
+        const created = controllerCanary(
+          { apiVersion: base.apiVersion, service: base.spec.service, tls: base.spec.tls },
+          canary.stableService,
+          canary.canaryService,
+          logic,
+          spec.controllerApiVersion ?? 'getambassador.io/v2',
+        );
+        assert.deepEqual(dialled(created.service, created.tls, namespace(rollout)), want, `${logic} controller copies ${key} into ${declared}`);
+      }
+      checked.add(key);
+    }
+  }
+  assert.deepEqual([...checked].sort(), Object.keys(spec.canaries ?? {}).sort(), 'every declared canary belongs to a base Mapping');
+}
+
+describe('golden cases', () => {
+  for (const name of readdirSync(goldenRoot).sort()) {
+    const dir = join(goldenRoot, name);
+    const spec = parseYaml(readFileSync(join(dir, 'case.yaml'), 'utf8')) as CaseFile;
+    it(`${name}: ${spec.description}`, async () => {
+      const result = await runCli(['generate', ...(spec.args ?? ['.'])], spec.env ?? {}, {
+        cwd: join(dir, 'input'),
+        version: 'test',
+        readStdin: async () => readFileSync(join(dir, spec.stdin ?? 'stdin.yaml'), 'utf8'),
+      });
+      const errorCase = name.startsWith('error-');
+      const expectedFile = join(dir, errorCase ? 'expected-error.txt' : 'expected.yaml');
+      if (update) writeFileSync(expectedFile, errorCase ? result.stderr : result.stdout);
+      if (errorCase) {
+        assert.notEqual(result.exitCode, 0, 'an error case exits non-zero');
+        assert.equal(result.stdout, '', 'nothing on stdout when anything failed');
+        assert.match(result.stderr, /^[^\s:]+\.(ya?ml|json):\d+:\d+: error\[/m, 'stderr names the file, line and column');
+        assert.equal(result.stderr, readFileSync(expectedFile, 'utf8'));
+      } else {
+        assert.equal(result.stderr, '');
+        assert.equal(result.exitCode, 0);
+        assert.equal(result.stdout, readFileSync(expectedFile, 'utf8'));
+        checkCanaries(result.stdout, spec);
+      }
+    });
+  }
+});

@@ -1,0 +1,28 @@
+// cmp-plugin.yaml and the README's settings table are generated from src/settings/table.ts; this fails when a
+// committed copy falls behind the table. Fix: `npm run generate-docs`.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+
+// This runs compiled, as build/test/settings-drift.test.js: the repository root is two levels up.
+const root = new URL('../../', import.meta.url);
+const FIX = 'run `npm run generate-docs` and commit the result';
+
+test('cmp-plugin.yaml matches the settings table', () => {
+  const file = new URL('cmp-plugin.yaml', root);
+  assert.ok(existsSync(file), `cmp-plugin.yaml is missing: ${FIX}`);
+  assert.equal(readFileSync(file, 'utf8'), renderPluginYaml(), `cmp-plugin.yaml differs from the settings table: ${FIX}`);
+});
+
+test('the settings block of README.md matches the settings table', (t) => {
+  const file = new URL('README.md', root);
+  if (!existsSync(file)) {
+    t.skip('README.md does not exist yet; once it does, it needs the lines <!-- settings:begin --> and <!-- settings:end -->');
+    return;
+  }
+  const readme = readFileSync(file, 'utf8');
+  const expected = withSettingsBlock(readme);
+  assert.ok(expected !== undefined, `README.md lacks the lines <!-- settings:begin --> and <!-- settings:end -->: add them, then ${FIX}`);
+  assert.equal(readme, expected, `the settings block of README.md differs from the settings table: ${FIX}`);
+});
