@@ -1,9 +1,11 @@
 // Writes what is generated from src/settings/table.ts: cmp-plugin.yaml and the settings block of README.md.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
-const root = new URL('../../', import.meta.url);
+const root = pathToFileURL(join(__dirname, '..', '..', '/'));
 writeFileSync(new URL('cmp-plugin.yaml', root), renderPluginYaml());
 
 const readmeFile = new URL('README.md', root);

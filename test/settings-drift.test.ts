@@ -2,11 +2,13 @@
 // committed copy falls behind the table. Fix: `npm run generate-docs`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
 
 // This runs compiled, as build/test/settings-drift.test.js: the repository root is two levels up.
-const root = new URL('../../', import.meta.url);
+const root = pathToFileURL(join(__dirname, '..', '..', '/'));
 const FIX = 'run `npm run generate-docs` and commit the result';
 
 test('cmp-plugin.yaml matches the settings table', () => {

@@ -1,17 +1,35 @@
 // The executable's entry point: everything it does lives in main.ts; this only wires process I/O.
+import { writeSync } from 'node:fs';
 import { runCli } from './main.js';
 
 declare const CANARY_MAPPING_VERSION: string;
 
+/**
+ * Written straight to the file descriptor: the output is complete before the first byte goes out, and this skips
+ * setting up process.stdout, a noticeable part of a small render's time.
+ */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait for the reader.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
 runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION }).then(
   (result) => {
-    if (result.stderr) process.stderr.write(result.stderr);
+    writeAll(2, result.stderr);
+    writeAll(1, result.stdout);
     process.exitCode = result.exitCode;
-    if (result.stdout) process.stdout.write(result.stdout);
   },
   (error: unknown) => {
     // A bug, not a user error: say so plainly, print nothing on stdout.
-    process.stderr.write(`canary-mapping: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    writeAll(2, `canary-mapping: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 70;
   },
 );

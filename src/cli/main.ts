@@ -1,7 +1,7 @@
 // The command line: turns words, environment and files into calls of the pure core, and results into text.
 // It returns what to print instead of printing, so tests can run it in-process.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render } from '../core/render.js';
@@ -61,11 +61,13 @@ async function readStdinText(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  });
+  }
 }
 
 /** Paths in diagnostics read as the user wrote DIR; inside Argo CD (DIR `.`), as the app's path in the repository. */
@@ -79,8 +81,8 @@ async function generate(target: string, flags: ReturnType<typeof parseArgs>['fla
   const fromStdin = target === '-';
   const directory = fromStdin ? '.' : target;
   const prefix = displayPrefix(directory, environment);
-  const configPath = join(io.cwd, directory, CONFIG_FILE);
-  const configText = await readOptional(configPath);
+  const configPath = resolve(io.cwd, directory, CONFIG_FILE);
+  const configText = readOptional(configPath);
   const configFile = configText === undefined ? undefined : { path: prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE, text: configText };
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
@@ -90,7 +92,7 @@ async function generate(target: string, flags: ReturnType<typeof parseArgs>['fla
   if (fromStdin) {
     files = [{ file: { path: '<stdin>', text: (await (io.readStdin ?? readStdinText)()).replace(/^\uFEFF/, '') }, json: false }];
   } else {
-    const loaded = await loadDirectory({ directory: join(io.cwd, directory), displayPrefix: prefix, exclude: settings.exclude });
+    const loaded = loadDirectory({ directory: resolve(io.cwd, directory), displayPrefix: prefix, exclude: settings.exclude });
     files = loaded.files;
     diagnostics.push(...loaded.diagnostics);
   }

@@ -1,6 +1,6 @@
 // What Argo CD shows in the Application's parameter form, and the files generated from the settings table:
 // cmp-plugin.yaml and the settings block of README.md (test/settings-drift.test.ts keeps them in step).
-import { Document } from 'yaml';
+import { yamlLibrary } from '../manifests/yaml-library.js';
 import { environmentName, parameterName, settingKeys, settingsTable, type CollectionType } from '../settings/table.js';
 
 export interface ParameterAnnouncement {
@@ -25,7 +25,7 @@ export function parameterAnnouncement(): ParameterAnnouncement[] {
 
 /** The whole cmp-plugin.yaml. No `discover`: a loose rule hijacks other apps, so Applications name the plugin. */
 export function renderPluginYaml(): string {
-  const document = new Document();
+  const document = new (yamlLibrary().Document)();
   const command = (subcommand: string) => document.createNode(['canary-mapping', subcommand], { flow: true });
   document.contents = document.createNode({
     apiVersion: 'argoproj.io/v1alpha1',

@@ -1,7 +1,7 @@
 // Argo CD hands an Application's plugin parameters over twice (ApplicationSourcePluginParameters.Environ): as the JSON
 // array ARGOCD_APP_PARAMETERS and as PARAM_<NAME> (a string) or PARAM_<NAME>_<i> (array items) variables. This reads
 // both into raw values and checks their shape; resolveSettings validates the values like those of every other source.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { keyPath, unknownNameHint, validate } from '../settings/config-file.js';
 import { paramVariableName, parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
@@ -28,9 +28,9 @@ const keyByVariable = new Map(settingKeys.map((key) => [paramVariableName(parame
 /** One entry as Argo CD marshals it; other fields are ignored so that a newer Argo CD does not break the plugin. */
 const parameterEntry = z.object({
   name: z.string(),
-  string: z.string().optional(),
-  array: z.array(z.string()).optional(),
-  map: z.record(z.string(), z.string()).optional(),
+  string: z.optional(z.string()),
+  array: z.optional(z.array(z.string())),
+  map: z.optional(z.record(z.string(), z.string())),
 });
 
 const KINDS = { string: 'a string', array: 'an array', map: 'a map' } as const;

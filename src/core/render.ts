@@ -139,7 +139,8 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
     const services = { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace };
 
     (names as string[]).forEach((baseName, position) => {
-      const nameAt = at([...MAPPINGS_PATH, position]);
+      // Positions cost a parse of the file: look them up only for a diagnostic.
+      const nameAt = () => at([...MAPPINGS_PATH, position]);
       const sameName = mappings.filter((m) => m.name === baseName);
       const base = sameName.find((m) => m.namespace === rollout.namespace && m.group === controllerGroup && m.kind === controllerKind);
       if (!base) {
@@ -156,7 +157,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
                 ? `a Mapping ${baseName} exists in namespace ${elsewhere.namespace} (${formatLocation(locate(elsewhere.manifest.origin))}); base Mappings must live in the Rollout's namespace`
                 : 'add the base Mapping to the app, or fix the name in trafficRouting.ambassador.mappings',
             ];
-        diagnostics.push(diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt, hint));
+        diagnostics.push(diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt(), hint));
         return;
       }
       const baseAt = (path: readonly string[]) => locate(base.manifest.origin, path);
@@ -166,7 +167,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
           diagnostic(
             'mapping-shared',
             `Mapping ${base.namespace}/${baseName} is named by two Rollouts; the other is at ${formatLocation(locate(owner.origin))}`,
-            nameAt,
+            nameAt(),
             'give each Rollout its own base Mapping: both controllers would fight over one canary copy',
           ),
         );

@@ -1,6 +1,6 @@
 // Reads an app directory: `.yaml`, `.yml` and `.json` files, recursively, sorted by path; hidden entries (the config
 // file among them) and excluded paths are skipped.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { compileGlobs } from './glob.js';
@@ -21,42 +21,45 @@ export interface LoadOptions {
   exclude: readonly string[];
 }
 
-export async function loadDirectory(options: LoadOptions): Promise<{ files: LoadedFile[]; diagnostics: Diagnostic[] }> {
+// Synchronous on purpose: the reads are small and sequential, and it keeps fs/promises off the start-up path.
+export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diagnostics: Diagnostic[] } {
   const excluded = compileGlobs(options.exclude);
   const files: LoadedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const visited = new Set<string>();
   const display = (relative: string) => (options.displayPrefix ? posix.join(options.displayPrefix, relative) : relative);
 
-  async function walk(relative: string): Promise<void> {
+  const statOf = (path: string): Stats | undefined => statSync(path, { throwIfNoEntry: false });
+
+  function walk(relative: string): void {
     const absolute = join(options.directory, relative);
-    const real = await realpath(absolute);
+    const real = realpathSync(absolute);
     if (visited.has(real)) return; // a symlink loop or a second link to the same directory
     visited.add(real);
-    const entries = (await readdir(absolute)).filter((name) => !name.startsWith('.')).sort();
+    const entries = readdirSync(absolute).filter((name) => !name.startsWith('.')).sort();
     for (const name of entries) {
       const path = relative ? `${relative}/${name}` : name;
       if (excluded(path)) continue;
-      const info = await stat(join(options.directory, path)).catch(() => undefined);
+      const info = statOf(join(options.directory, path));
       if (!info) {
         diagnostics.push(diagnostic('unreadable', `cannot read ${display(path)} (a broken symlink?)`, undefined, 'remove the link or exclude it'));
       } else if (info.isDirectory()) {
-        await walk(path);
+        walk(path);
       } else if (MANIFEST_EXTENSIONS.test(name)) {
         if (!info.isFile()) {
           diagnostics.push(diagnostic('not-a-file', `${display(path)} is not a regular file`, undefined, 'remove it or exclude it'));
           continue;
         }
-        const text = (await readFile(join(options.directory, path), 'utf8')).replace(/^\uFEFF/, '');
+        const text = readFileSync(join(options.directory, path), 'utf8').replace(/^\uFEFF/, '');
         files.push({ file: { path: display(path), text }, json: /\.json$/i.test(name) });
       }
     }
   }
 
-  const info = await stat(options.directory).catch(() => undefined);
+  const info = statOf(options.directory);
   if (!info?.isDirectory()) {
     return { files, diagnostics: [diagnostic('no-app-directory', `${options.directory} is not a directory`, undefined, 'pass the app directory, or - to read stdin')] };
   }
-  await walk('');
+  walk('');
   return { files, diagnostics };
 }

@@ -1,12 +1,14 @@
 // File:line:column of a field inside a manifest. Positions are looked up only when a diagnostic needs them, so the
 // common path keeps no YAML syntax trees in memory; the file is parsed again at most once.
-import { isNode, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import type { SourceLocation } from '../core/diagnostics.js';
+import { lineLocator, type Locator } from './line-index.js';
 import type { Origin, SourceFile } from './manifest.js';
+import { yamlLibrary } from './yaml-library.js';
 
 interface ParsedFile {
   documents: Document.Parsed[];
-  lineCounter: LineCounter;
+  at: Locator;
 }
 
 const parsedFiles = new WeakMap<SourceFile, ParsedFile>();
@@ -14,16 +16,10 @@ const parsedFiles = new WeakMap<SourceFile, ParsedFile>();
 function parsedFile(file: SourceFile): ParsedFile {
   let parsed = parsedFiles.get(file);
   if (!parsed) {
-    const lineCounter = new LineCounter();
-    parsed = { documents: parseAllDocuments(file.text, { lineCounter }) as Document.Parsed[], lineCounter };
+    parsed = { documents: yamlLibrary().parseAllDocuments(file.text) as Document.Parsed[], at: lineLocator(file.path, file.text) };
     parsedFiles.set(file, parsed);
   }
   return parsed;
-}
-
-export function positionIn(file: SourceFile, lineCounter: LineCounter, offset: number): SourceLocation {
-  const { line, col } = lineCounter.linePos(offset);
-  return { file: file.path, line, column: col };
 }
 
 /**
@@ -31,8 +27,9 @@ export function positionIn(file: SourceFile, lineCounter: LineCounter, offset: n
  * Falls back to the deepest part of the path that exists, then to the object itself.
  */
 export function locate(origin: Origin, path: readonly (string | number)[] = [], options: { key?: boolean } = {}): SourceLocation {
-  const { documents, lineCounter } = parsedFile(origin.file);
-  const document = documents[origin.document];
+  const { documents, at } = parsedFile(origin.file);
+  const { isNode } = yamlLibrary();
+  const document = documents.find((d) => d.range[0] <= origin.offset && origin.offset < Math.max(d.range[2], d.range[0] + 1));
   const fallback = { file: origin.file.path, line: origin.line, column: origin.column };
   if (!document) return fallback;
   const full = origin.item === undefined ? [...path] : ['items', origin.item, ...path];
@@ -43,9 +40,9 @@ export function locate(origin: Origin, path: readonly (string | number)[] = [], 
     if (options.key && depth === full.length && depth > 0) {
       const parent = document.getIn(prefix.slice(0, -1), true) as { items?: Array<{ key: unknown }> } | undefined;
       const pair = parent?.items?.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === prefix[prefix.length - 1]);
-      if (pair && isNode(pair.key) && pair.key.range) return positionIn(origin.file, lineCounter, pair.key.range[0]);
+      if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
     }
-    return positionIn(origin.file, lineCounter, node.range[0]);
+    return at(node.range[0]);
   }
   return fallback;
 }

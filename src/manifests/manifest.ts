@@ -8,8 +8,8 @@ export interface SourceFile {
 
 export interface Origin {
   file: SourceFile;
-  /** Index of the YAML document in the file. */
-  document: number;
+  /** Offset in the file where the object's document starts. */
+  offset: number;
   /** Index in `items` when the object came out of a `kind: *List` document. */
   item?: number;
   line: number;

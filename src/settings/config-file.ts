@@ -1,18 +1,21 @@
 // The app's config file, `.canary-mapping.yaml`: one YAML map whose keys are the keys of the settings table. Every
 // problem becomes a diagnostic at the offending key or value, so the file can be fixed in one pass.
 // The value checks used by the other sources (flags, parameters, env) live here too, so all sources word them alike.
-import { isCollection, isMap, isNode, isScalar, LineCounter, parseAllDocuments, type Node } from 'yaml';
-import { z } from 'zod';
+import type { Node } from 'yaml';
+import * as z from 'zod/mini';
+import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { lineLocator } from '../manifests/line-index.js';
+import { yamlLibrary } from '../manifests/yaml-library.js';
 import { settingKeys, settingsSchema, settingsTable, type SettingKey, type Settings } from './table.js';
 
 /** Every key optional (absent: a lower source decides). An object, so later keys such as `mappings:` extend it. */
-export const configFileSchema = settingsSchema.partial();
+export const configFileSchema = z.partial(settingsSchema);
 
-type Issue = z.core.$ZodIssue;
+type Issue = $ZodIssue;
 
 /** Zod's own wording ("Invalid input") does not say what to write; messages written in the table take precedence. */
-function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
+function expectedMessage(issue: $ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
     return `expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
   }
@@ -24,7 +27,7 @@ function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 /** Checks a value; keeps one issue per offending value (a value failing a regex also fails later refinements). */
-export function validate(schema: z.ZodType, value: unknown): { data: unknown; issues: Issue[] } {
+export function validate(schema: z.ZodMiniType, value: unknown): { data: unknown; issues: Issue[] } {
   const result = schema.safeParse(value, { error: expectedMessage, reportInput: true });
   if (result.success) return { data: result.data, issues: [] };
   const paths = result.error.issues.map((issue) => JSON.stringify(issue.path));
@@ -55,6 +58,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
 
 /** The node at `path`, or the deepest one that exists on the way (an alias is not followed). */
 function nodeAt(root: Node, path: readonly PropertyKey[]): Node {
+  const { isCollection, isNode } = yamlLibrary();
   let node = root;
   for (const segment of path) {
     const next: unknown = isCollection(node) ? node.get(segment, true) : undefined;
@@ -66,18 +70,15 @@ function nodeAt(root: Node, path: readonly PropertyKey[]): Node {
 
 /** `rolloutsVersion: 1.10` is the number 1.1 to YAML: say so, since the message alone shows `1.1`. */
 function quoteHint(node: Node, issue: Issue): string | undefined {
-  if (issue.code !== 'invalid_type' || issue.expected !== 'string' || !isScalar(node)) return undefined;
+  if (issue.code !== 'invalid_type' || issue.expected !== 'string' || !yamlLibrary().isScalar(node)) return undefined;
   if (typeof node.value !== 'number' && typeof node.value !== 'boolean') return undefined;
   return `YAML reads ${node.source} as a ${typeof node.value}; quote it: "${node.source}"`;
 }
 
 export function parseConfigFile(path: string, text: string): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
-  const at = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file: path, line, column: col };
-  };
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const { isMap, isNode, isScalar, parseAllDocuments } = yamlLibrary();
+  const at = lineLocator(path, text);
+  const documents = parseAllDocuments(text, { prettyErrors: false });
   const diagnostics = documents.flatMap((document) =>
     document.errors.map((error) => diagnostic('config-syntax', `YAML: ${error.message}`, at(error.pos[0]))),
   );

@@ -1,11 +1,12 @@
 // The one definition of every setting. The zod schema, the CMP parameter announcement (cmp-plugin.yaml and
 // `canary-mapping parameters`), the command-line flags, the environment names and the README table all derive
 // from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
-import { z } from 'zod';
+// zod/mini: the same validation with a fraction of the load time, which every render pays.
+import * as z from 'zod/mini';
 
 export type CollectionType = 'string' | 'array';
 
-export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
+export interface SettingDefinition<S extends z.ZodMiniType = z.ZodMiniType> {
   title: string;
   description: string;
   collectionType: CollectionType;
@@ -15,7 +16,7 @@ export interface SettingDefinition<S extends z.ZodType = z.ZodType> {
   placeholder: string;
 }
 
-function define<S extends z.ZodType>(definition: SettingDefinition<S>): SettingDefinition<S> {
+function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): SettingDefinition<S> {
   return definition;
 }
 
@@ -45,10 +46,10 @@ export const settingsTable = {
       'Argo Rollouts controller versions the output must be safe for: `any` (both the <= 1.6.6 and the >= 1.7.0 ' +
       'canary derivation) or the version you run, as MAJOR.MINOR[.PATCH] (for example `1.6` or `1.8.3`).',
     collectionType: 'string',
-    schema: z
-      .string()
-      .regex(ROLLOUTS_VERSION_PATTERN, 'expected `any` or a version MAJOR.MINOR[.PATCH] such as 1.6 or 1.8.3')
-      .refine((v) => v === 'any' || !v.startsWith('0.'), 'Ambassador traffic routing needs Argo Rollouts 1.0 or later'),
+    schema: z.string().check(
+      z.regex(ROLLOUTS_VERSION_PATTERN, 'expected `any` or a version MAJOR.MINOR[.PATCH] such as 1.6 or 1.8.3'),
+      z.refine((v) => v === 'any' || !v.startsWith('0.'), 'Ambassador traffic routing needs Argo Rollouts 1.0 or later'),
+    ),
     default: 'any',
     placeholder: 'any',
   }),
@@ -70,7 +71,7 @@ export const settingsTable = {
     collectionType: 'string',
     schema: z
       .string()
-      .refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)'),
+      .check(z.refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)')),
     default: '',
     placeholder: 'upstream-tls',
   }),
@@ -79,7 +80,7 @@ export const settingsTable = {
     description:
       'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`).',
     collectionType: 'array',
-    schema: z.array(z.string().min(1, 'expected a non-empty glob')),
+    schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty glob'))),
     default: [],
     placeholder: 'tests/**',
   }),

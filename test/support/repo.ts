@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 /** Tests run compiled from build/test/…; the repository root is found from here, not from the working directory. */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const repoRoot = join(__dirname, '..', '..', '..', '/');
