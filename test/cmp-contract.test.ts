@@ -1,0 +1,288 @@
+// Contract test: runs cmp-plugin.yaml the way Argo CD's cmp-server does (DESIGN.md sections 3 and 10).
+// The cmp-server receives the repository as a tarball, unpacks it into a fresh temp dir (files 0644, directories
+// 0755), and execs the plugin's commands without a shell, in the app's path, with the Argo CD environment, as UID 999.
+// Everything here goes through the built bundle and the commands written in cmp-plugin.yaml, never through src/.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { repoRoot } from './support/repo.js';
+
+type Obj = Record<string, any>;
+
+interface Announcement {
+  name: string;
+  collectionType?: 'string' | 'array' | 'map';
+  [field: string]: unknown;
+}
+
+interface PluginCommand {
+  command: string[];
+  args?: string[];
+}
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const IDENTITY_PATH = 'apps/identity';
+const BROKEN_PATH = 'apps/broken';
+/** The cmp-server's default deadline for a whole request. */
+const DEADLINE_MS = 60_000;
+/** The sidecar's user (DESIGN.md section 3). */
+const ARGOCD_UID = 999;
+const runAsArgoCd = process.getuid?.() === 0;
+
+/** What an Application sets in spec.source.plugin.parameters; the names must be announced by cmp-plugin.yaml. */
+const appParameters = [
+  { name: 'rollouts-version', string: 'any' },
+  // tests/smoke.yaml (test/contract/identity-additions) is not a Kubernetes object: only this keeps it out.
+  { name: 'exclude', array: ['tests/**'] },
+];
+
+const tempDirs: string[] = [];
+
+/** mkdtemp makes 0700 directories; the plugin runs as another user, so it must be able to enter them. */
+function tempDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `canary-mapping-contract-${label}-`));
+  chmodSync(dir, 0o755);
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Read at test time: a colleague may regenerate the file (npm run generate-docs). */
+function readPlugin(): Obj {
+  return parseYaml(readFileSync(join(repoRoot, 'cmp-plugin.yaml'), 'utf8')) as Obj;
+}
+
+/** The cmp-server execs `command[0]` with `command[1:]` followed by `args`. */
+function argv(section: PluginCommand | undefined, what: string): string[] {
+  assert.ok(section && Array.isArray(section.command) && section.command.length > 0, `cmp-plugin.yaml has a ${what} command`);
+  return [...section.command, ...(section.args ?? [])];
+}
+
+/** Argo CD's ApplicationSourcePluginParameters.Environ: the JSON array plus PARAM_<NAME>[_<i>|_<KEY>]. */
+function parameterEnvironment(parameters: Array<{ name: string; string?: string; array?: string[]; map?: Record<string, string> }>): Record<string, string> {
+  const escape = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_').toUpperCase();
+  const env: Record<string, string> = { ARGOCD_APP_PARAMETERS: JSON.stringify(parameters) };
+  for (const parameter of parameters) {
+    const base = `PARAM_${escape(parameter.name)}`;
+    if (parameter.string !== undefined) env[base] = parameter.string;
+    parameter.array?.forEach((item, index) => (env[`${base}_${index}`] = item));
+    for (const [key, value] of Object.entries(parameter.map ?? {})) env[`${base}_${escape(key)}`] = value;
+  }
+  return env;
+}
+
+/** The environment the cmp-server gives a command: nothing of ours (no HOME), only PATH and what Argo CD sets. */
+function argoEnvironment(binDir: string, sourcePath: string): Record<string, string> {
+  const revision = '6f1d1c6c0c4f2a9b7e3d5a8c9b0e1f2a3b4c5d6e';
+  return {
+    // node for the bundle's `#!/usr/bin/env node`, the plugin under its bare name, and the usual system dirs.
+    PATH: [binDir, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+    ARGOCD_APP_NAME: 'identity',
+    ARGOCD_APP_NAMESPACE: 'iam',
+    ARGOCD_APP_PROJECT_NAME: 'default',
+    ARGOCD_APP_REVISION: revision,
+    ARGOCD_APP_REVISION_SHORT: revision.slice(0, 7),
+    ARGOCD_APP_REVISION_SHORT_8: revision.slice(0, 8),
+    ARGOCD_APP_SOURCE_REPO_URL: 'https://git.example.com/platform/deploy.git',
+    ARGOCD_APP_SOURCE_PATH: sourcePath,
+    ARGOCD_APP_SOURCE_TARGET_REVISION: 'main',
+    KUBE_VERSION: '1.29.3',
+    KUBE_API_VERSIONS: 'v1,v1/Service,apps/v1,apps/v1/Deployment,argoproj.io/v1alpha1,argoproj.io/v1alpha1/Rollout,getambassador.io/v2,getambassador.io/v2/Mapping',
+    // Application env arrives with the ARGOCD_ENV_ prefix; empty means "never use a TLSContext".
+    ARGOCD_ENV_CANARY_MAPPING_LEGACY_TLS_CONTEXT: '',
+    ...parameterEnvironment(appParameters),
+  };
+}
+
+/** Files 0644 and directories 0755, as the cmp-server writes them without preserveFileMode. */
+function normaliseModes(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) normaliseModes(path);
+    else chmodSync(path, 0o644);
+  }
+}
+
+/** The repository as the cmp-server sees it: a tarball, unpacked into a directory nothing else has touched. */
+function shipRepository(source: string): string {
+  const tarball = join(tempDir('tarball'), 'repo.tar.gz');
+  execFileSync('tar', ['-czf', tarball, '-C', source, '.']);
+  const unpacked = tempDir('unpacked');
+  execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+  normaliseModes(unpacked);
+  return unpacked;
+}
+
+/** A repository with the example app and an app the plugin must refuse, each at its own path. */
+function buildRepository(): string {
+  const source = tempDir('source');
+  const contract = join(repoRoot, 'test', 'contract');
+  cpSync(join(repoRoot, 'examples', 'identity'), join(source, IDENTITY_PATH), { recursive: true });
+  cpSync(join(contract, 'identity-additions'), join(source, IDENTITY_PATH), { recursive: true });
+  cpSync(join(contract, 'broken'), join(source, BROKEN_PATH), { recursive: true });
+  writeFileSync(join(source, 'README.md'), 'Deploy repository of the canary-mapping contract test.\n');
+  return source;
+}
+
+/** True when a user that is neither owner nor in the group can reach and run `path` (UID 999 in the sidecar). */
+function reachableByOthers(path: string): boolean {
+  const real = realpathSync(path);
+  if ((statSync(real).mode & 0o005) !== 0o005) return false;
+  for (let dir = dirname(real); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/** Puts the bundle on PATH under its bare name, as the image does; returns the bin dir and how it got there. */
+function installExecutable(): { binDir: string; how: string } {
+  const bundle = join(repoRoot, 'dist', 'canary-mapping');
+  const binDir = tempDir('bin');
+  const target = join(binDir, 'canary-mapping');
+  if (!runAsArgoCd || reachableByOthers(bundle)) {
+    symlinkSync(bundle, target);
+    return { binDir, how: `symlink to ${bundle}` };
+  }
+  // UID 999 cannot reach the repository: run a copy. Node loads the extensionless bundle as ESM because of
+  // "type": "module" in the package.json beside it (scripts/build.mjs), so the copy gets one too.
+  copyFileSync(bundle, target);
+  chmodSync(target, 0o755);
+  writeFileSync(join(binDir, 'package.json'), '{ "type": "module" }\n');
+  chmodSync(join(binDir, 'package.json'), 0o644);
+  return { binDir, how: `copy of ${bundle} (the repository is not reachable by UID ${ARGOCD_UID})` };
+}
+
+/** exec without a shell, stdin closed, killed at the deadline: how the cmp-server runs a plugin command. */
+function run(command: string[], cwd: string, env: Record<string, string>): Promise<RunResult> {
+  const [file, ...args] = command;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file!, args, {
+      cwd,
+      env,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: DEADLINE_MS,
+      ...(runAsArgoCd ? { uid: ARGOCD_UID, gid: ARGOCD_UID } : {}),
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+    );
+  });
+}
+
+/** Every document of a multi-document YAML stream, failing on any parse error. */
+function parseObjects(text: string, what: string): Obj[] {
+  return parseAllDocuments(text).map((doc, index) => {
+    assert.deepEqual(doc.errors, [], `${what}: document ${index} parses`);
+    return doc.toJS() as Obj;
+  });
+}
+
+const identity = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+const who = runAsArgoCd ? `as UID ${ARGOCD_UID}` : `as the current user (UID ${process.getuid?.() ?? '?'}; not root, cannot switch to ${ARGOCD_UID})`;
+
+describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
+  let root = '';
+  let binDir = '';
+  let installedHow = '';
+
+  before(() => {
+    root = shipRepository(buildRepository());
+    ({ binDir, how: installedHow } = installExecutable());
+  });
+
+  after(() => {
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the plugin canary-mapping-v1 and has no discovery (it is selected per Application by name)', () => {
+    const plugin = readPlugin();
+    assert.equal(plugin.kind, 'ConfigManagementPlugin');
+    assert.equal(`${plugin.metadata?.name}-${plugin.spec?.version}`, 'canary-mapping-v1');
+    assert.equal(plugin.spec?.discover, undefined, 'a discover rule could hijack Helm, Kustomize and plain apps');
+  });
+
+  it('announces every parameter this test sends, with the collection type it is sent as', () => {
+    const announced = new Map((readPlugin().spec?.parameters?.static as Announcement[]).map((a) => [a.name, a]));
+    for (const parameter of appParameters) {
+      const announcement = announced.get(parameter.name);
+      assert.ok(announcement, `parameter ${parameter.name} is in parameters.static`);
+      const sentAs = 'array' in parameter ? 'array' : 'string';
+      assert.equal(announcement.collectionType ?? 'string', sentAs, `parameter ${parameter.name} is announced as ${sentAs}`);
+    }
+  });
+
+  it('generate renders the app at its path: the base Mapping is clone-safe and every input object is kept', async (t) => {
+    const command = argv(readPlugin().spec?.generate, 'generate');
+    assert.ok(!command[0]!.includes('/'), `the generate command calls the executable by its bare name, not ${command[0]}`);
+    const cwd = join(root, IDENTITY_PATH);
+    const result = await run(command, cwd, argoEnvironment(binDir, IDENTITY_PATH));
+    t.diagnostic(`canary-mapping on PATH: ${installedHow}; ran \`${command.join(' ')}\` ${who}, exit ${result.code}`);
+
+    assert.equal(result.stderr, '', 'nothing on stderr');
+    assert.equal(result.code, 0, 'exit status 0');
+    const objects = parseObjects(result.stdout, 'stdout');
+    for (const o of objects) assert.ok(o && o.apiVersion && o.kind && o.metadata?.name, `only Kubernetes objects on stdout: ${JSON.stringify(o)}`);
+
+    const mapping = objects.find((o) => o.kind === 'Mapping' && o.metadata.name === 'identity');
+    assert.ok(mapping, 'the base Mapping identity is in the output');
+    assert.equal(mapping.spec.service, 'identity:443', 'the scheme moved out of the service URL');
+    assert.equal(mapping.spec.tls, true, 'TLS is kept through spec.tls');
+    assert.equal(mapping.metadata.annotations?.['canary-mapping.dev/original-service'], 'https://identity:443');
+
+    // The input objects are the unpacked example app; tests/ is excluded by the `exclude` parameter.
+    const inputs = readdirSync(cwd)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .flatMap((name) => parseObjects(readFileSync(join(cwd, name), 'utf8'), name));
+    const output = new Set(objects.map(identity));
+    for (const input of inputs) assert.ok(output.has(identity(input)), `${identity(input)} is in the output`);
+
+    // Argo CD caches the output per commit and parameters: the same request must give the same bytes.
+    const again = await run(command, cwd, argoEnvironment(binDir, IDENTITY_PATH));
+    assert.equal(again.stdout, result.stdout, 'a second run prints the same bytes');
+  });
+
+  it('generate fails closed on a broken app: non-zero exit, nothing on stdout, problems at repository paths', async () => {
+    const command = argv(readPlugin().spec?.generate, 'generate');
+    const result = await run(command, join(root, BROKEN_PATH), argoEnvironment(binDir, BROKEN_PATH));
+
+    assert.notEqual(result.code, 0, 'non-zero exit status');
+    assert.equal(result.signal, null, 'exited by itself, not killed at the deadline');
+    // Empty output with auto-prune would delete the app's resources; a non-zero exit keeps them.
+    assert.equal(result.stdout, '', 'nothing on stdout');
+    // Argo CD shows stderr in the UI: the path must be the one in the repository, with line and column.
+    assert.match(result.stderr, /apps\/broken\/[\w.-]+\.yaml:\d+:\d+: error\[/);
+    const serviceLine = readFileSync(join(root, BROKEN_PATH, 'mapping.yaml'), 'utf8').split('\n').findIndex((line) => line.includes('service: grpc://')) + 1;
+    assert.match(result.stderr, new RegExp(`^apps/broken/mapping\\.yaml:${serviceLine}:\\d+: error\\[`, 'm'), 'the grpc:// service line is named');
+    assert.ok(!result.stderr.includes(root), 'no temp dir of the cmp-server in the message');
+    assert.doesNotMatch(result.stderr, /Usage:/, 'no usage text on errors');
+  });
+
+  it('the dynamic parameters command prints exactly the static announcement', async () => {
+    const plugin = readPlugin();
+    const command = argv(plugin.spec?.parameters?.dynamic, 'parameters.dynamic');
+    const result = await run(command, join(root, IDENTITY_PATH), argoEnvironment(binDir, IDENTITY_PATH));
+
+    assert.equal(result.stderr, '', 'nothing on stderr');
+    assert.equal(result.code, 0, 'exit status 0');
+    const printed: unknown = JSON.parse(result.stdout);
+    assert.ok(Array.isArray(printed), 'stdout is a JSON array');
+    assert.deepEqual(printed, plugin.spec.parameters.static);
+  });
+});
