@@ -1,0 +1,37 @@
+// The README is part of the product: its promises are checked here against the code.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from './support/repo.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+test('the first section gives exactly the two fresh-clone commands', () => {
+  const first = readme.split(/^## /m)[1]!;
+  const commands = [...first.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1]!.trim().split('\n'));
+  assert.deepEqual(commands, ['npm ci && npm start', 'npm test']);
+  const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
+  assert.match(scripts.start, /generate examples\/identity/);
+  assert.match(readFileSync(join(repoRoot, '.ci/run'), 'utf8'), /^npm ci\b[\s\S]*^npm test$/m);
+});
+
+test('every diagnostic code the code can report is explained in the README', () => {
+  const codes = new Set<string>();
+  for (const file of sourceFiles(join(repoRoot, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/diagnostic\(\s*'([a-z-]+)'/g)) codes.add(match[1]!);
+    // A code chosen by a condition: `diagnostic(cond ? 'a' : 'b', …)`.
+    for (const match of text.matchAll(/diagnostic\([^,'(]*\? '([a-z-]+)' : '([a-z-]+)'/g)) codes.add(match[1]!).add(match[2]!);
+  }
+  assert.ok(codes.size > 20, `found the codes (${codes.size})`);
+  const undocumented = [...codes].filter((code) => !readme.includes(`\`${code}\``));
+  assert.deepEqual(undocumented, []);
+});
