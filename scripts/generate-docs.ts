@@ -1,12 +1,20 @@
-// Writes what is generated from src/settings/table.ts: cmp-plugin.yaml and the settings block of README.md.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Writes what is generated from the code: cmp-plugin.yaml and the settings block of README.md from the settings
+// table, and deploy/guard/ from the guard policy.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { guardPolicyFiles } from '../src/canary/guard-policy.js';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+import { renderObjects } from '../src/manifests/emit.js';
+import { defaultSettings } from '../src/settings/table.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
 writeFileSync(new URL('cmp-plugin.yaml', root), renderPluginYaml());
+mkdirSync(new URL('deploy/guard/', root), { recursive: true });
+for (const [name, text] of Object.entries(guardPolicyFiles(renderObjects, defaultSettings.rolloutsServiceAccount))) {
+  writeFileSync(new URL(`deploy/guard/${name}`, root), text);
+}
 
 const readmeFile = new URL('README.md', root);
 const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;

@@ -86,3 +86,22 @@ describe('command line', () => {
     assert.equal(first.stdout, second.stdout);
   });
 });
+
+describe('guard policy', () => {
+  const app = join(repoRoot, 'test/golden/guard-policy-emit/input');
+  const kubeApiVersions = (extra: string) => ({ KUBE_API_VERSIONS: `v1,apps/v1,admissionregistration.k8s.io/v1${extra}` });
+
+  it('refuses to emit the policy for a cluster that does not serve ValidatingAdmissionPolicy', async () => {
+    const result = await run(['generate', app, '--strategy=guarded', '--guard-policy=emit'], kubeApiVersions(',admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration'));
+    assertFailure(result, 1, 'guard-policy-unsupported');
+    assert.match(result.stderr, /Kubernetes 1\.30/);
+  });
+
+  it('emits it when the cluster serves it, and when KUBE_API_VERSIONS is not set (outside Argo CD)', async () => {
+    for (const environment of [kubeApiVersions(',admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy'), {}]) {
+      const result = await run(['generate', app, '--strategy=guarded', '--guard-policy=emit'], environment);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout.match(/^kind: ValidatingAdmissionPolicy(Binding)?$/gm)?.length, 2);
+    }
+  });
+});

@@ -18,6 +18,11 @@ interface CaseFile {
   stdin?: string;
   /** Declared canary per base Mapping, `namespace/name: URL`, for the oracle. */
   canaries?: Record<string, string>;
+  /**
+   * What the controller's own copy of the emitted base must dial, where that differs from the declared canary
+   * (guarded canaries the controller cannot copy: the base is still made as safe as it can be).
+   */
+  clones?: Record<string, string>;
   logics?: Logic[];
   controllerApiVersion?: string;
 }
@@ -38,9 +43,16 @@ function checkCanaries(output: string, spec: CaseFile): void {
       const key = `${namespace(rollout)}/${name}`;
       const base = objects.find((o) => /Mapping$/.test(o.kind) && o.metadata?.name === name && namespace(o) === namespace(rollout));
       assert.ok(base, `base Mapping ${key} is in the output`);
+      if (base.metadata?.annotations?.['canary-mapping.dev/skip'] === 'true') continue;
       const declared = spec.canaries?.[key];
       assert.ok(declared, `case.yaml declares the canary of ${key}`);
-      const want = dialled(declared, undefined, namespace(rollout));
+      const emitted = objects.find((o) => o.kind === base.kind && o.metadata?.name === `${name.slice(0, 246)}-canary` && namespace(o) === namespace(rollout));
+      if (emitted) {
+        assert.deepEqual(dialled(emitted.spec.service, emitted.spec.tls, namespace(rollout)), dialled(declared, undefined, namespace(rollout)), `guarded canary of ${key}`);
+        assert.equal(emitted.spec.weight, 0, `guarded canary of ${key} starts at weight 0`);
+        assert.equal(emitted.metadata.labels?.['canary-mapping.dev/guard'], 'true');
+      }
+      const want = dialled(spec.clones?.[key] ?? declared, undefined, namespace(rollout));
       for (const logic of spec.logics ?? ['legacy', 'current']) {
         const created = controllerCanary(
           { apiVersion: base.apiVersion, service: base.spec.service, tls: base.spec.tls },

@@ -49,7 +49,7 @@ describe('precedence', () => {
   });
 
   test('defaults apply when no source sets anything', () => {
-    assert.deepEqual(resolve({}), { settings: defaultSettings, diagnostics: [] });
+    assert.deepEqual(resolve({}), { settings: defaultSettings, mappings: {}, diagnostics: [] });
   });
 
   test('sources merge per setting', () => {
@@ -60,11 +60,10 @@ describe('precedence', () => {
     });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(settings, {
-      strategy: 'clone-safe',
+      ...defaultSettings,
       rolloutsVersion: '1.6',
       ambassadorApiVersion: 'getambassador.io/v3alpha1',
       legacyTlsContext: 'upstream-tls',
-      exclude: [],
     });
   });
 });
@@ -224,8 +223,8 @@ describe('invalid values name their source, the value and what was expected', ()
       message: 'ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: invalid value "latest": expected `any` or a version MAJOR.MINOR[.PATCH] such as 1.6 or 1.8.3',
     },
     {
-      input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'strategy', string: 'guarded' }) } },
-      message: 'parameter strategy in ARGOCD_APP_PARAMETERS: invalid value "guarded": expected "clone-safe"',
+      input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'strategy', string: 'blue-green' }) } },
+      message: 'parameter strategy in ARGOCD_APP_PARAMETERS: invalid value "blue-green": expected one of "clone-safe", "guarded"',
     },
     {
       input: { environment: { PARAM_AMBASSADOR_API_VERSION: 'v3' } },
@@ -291,12 +290,13 @@ describe('config file', () => {
   test('values and comments', () => {
     assert.deepEqual(parseConfigFile(CONFIG, '# app settings\nrolloutsVersion: "1.6" # the controller we run\nexclude: [tests/**]\n'), {
       values: { rolloutsVersion: '1.6', exclude: ['tests/**'] },
+      mappings: {},
       diagnostics: [],
     });
   });
 
   test('empty, comments only, a bare --- or ~ set nothing', () => {
-    for (const text of ['', '# nothing yet\n', '---\n', '~\n']) assert.deepEqual(parseConfigFile(CONFIG, text), { values: {}, diagnostics: [] });
+    for (const text of ['', '# nothing yet\n', '---\n', '~\n']) assert.deepEqual(parseConfigFile(CONFIG, text), { values: {}, mappings: {}, diagnostics: [] });
   });
 
   test('wrong types, bad values and unknown keys at their exact line:column', () => {
@@ -306,7 +306,7 @@ describe('config file', () => {
       'exclude:',
       '  - tests/**',
       '  - ""',
-      'strategy:   guarded',
+      'strategy:   blue-green',
       'rollouts-version: "1.6"',
       'legacyTlsContext: [a]',
       '',
@@ -319,7 +319,12 @@ describe('config file', () => {
         hint: 'YAML reads 1.10 as a number; quote it: "1.10"',
       },
       { at: `${CONFIG}:5:5`, code: 'invalid-setting', message: 'exclude[1]: invalid value "": expected a non-empty glob', hint: settingsTable.exclude.description },
-      { at: `${CONFIG}:6:13`, code: 'invalid-setting', message: 'strategy: invalid value "guarded": expected "clone-safe"', hint: settingsTable.strategy.description },
+      {
+        at: `${CONFIG}:6:13`,
+        code: 'invalid-setting',
+        message: 'strategy: invalid value "blue-green": expected one of "clone-safe", "guarded"',
+        hint: settingsTable.strategy.description,
+      },
       { at: `${CONFIG}:7:1`, code: 'unknown-setting', message: 'rollouts-version: unknown key; expected a setting', hint: 'did you mean rolloutsVersion?' },
       {
         at: `${CONFIG}:8:19`,
@@ -388,6 +393,8 @@ test('the announcement lists every setting with its default under its collection
       { name: 'rollouts-version', collectionType: 'string', string: 'any', array: undefined },
       { name: 'ambassador-api-version', collectionType: 'string', string: 'getambassador.io/v2', array: undefined },
       { name: 'legacy-tls-context', collectionType: 'string', string: '', array: undefined },
+      { name: 'guard-policy', collectionType: 'string', string: 'omit', array: undefined },
+      { name: 'rollouts-service-account', collectionType: 'string', string: 'argo-rollouts/argo-rollouts', array: undefined },
       { name: 'exclude', collectionType: 'array', string: undefined, array: [] },
     ],
   );

@@ -89,7 +89,7 @@ export function candidateForms(input: SolverInput, stable: Upstream): BaseForm[]
   return unique(forms, formKey);
 }
 
-function predict(input: SolverInput, form: BaseForm): Prediction[] {
+export function predict(input: SolverInput, form: BaseForm): Prediction[] {
   return input.logics.map((logic) => {
     const canary = emulateCanary({ apiVersion: input.apiVersion, spec: form }, input.rollout, logic, input.controllerApiVersion);
     if (!canary) throw new Error('bug: solver called for a base the controller cannot read');

@@ -7,6 +7,8 @@ export interface ParsedArgs {
   positional: string[];
   flags: Partial<Record<SettingKey, string | string[]>>;
   help: boolean;
+  /** `--output json` of explain and audit. */
+  output?: 'text' | 'json';
   diagnostics: Diagnostic[];
 }
 
@@ -31,6 +33,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const equals = word.indexOf('=');
     const flag = equals < 0 ? word : word.slice(0, equals);
+    if (flag === '--output') {
+      const value = equals < 0 ? argv[++i] : word.slice(equals + 1);
+      if (value === 'json' || value === 'text') parsed.output = value;
+      else parsed.diagnostics.push(diagnostic('output-invalid', `flag --output takes json or text, not ${value ?? 'nothing'}`, undefined, 'write --output json'));
+      continue;
+    }
     const key = FLAG_KEYS.get(flag);
     if (!key) {
       parsed.diagnostics.push(diagnostic('unknown-flag', `unknown flag ${flag}`, undefined, 'run `canary-mapping --help` to list the flags'));

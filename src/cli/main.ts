@@ -4,13 +4,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { render } from '../core/render.js';
+import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
 import { loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import { parseManifests } from '../manifests/parse.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { parameterName, settingKeys, settingsTable } from '../settings/table.js';
-import { parseArgs } from './args.js';
+import type { Manifest } from '../manifests/manifest.js';
+import { explainData, explainText } from '../report/explain.js';
+import type { Settings } from '../settings/table.js';
+import { parseArgs, type ParsedArgs } from './args.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
 
@@ -39,6 +42,8 @@ function usage(): string {
 
 Usage:
   canary-mapping generate [DIR|-] [flags]   render DIR (default .) or stdin; the CMP generate command
+  canary-mapping explain [DIR|-] [flags]    per Rollout and base Mapping: declared canary, what each controller
+                                            version creates, strategy, verdict (--output json for scripts)
   canary-mapping parameters                 print the parameter announcement (CMP parameters.dynamic)
   canary-mapping version                    print the version
 
@@ -77,14 +82,21 @@ function displayPrefix(directory: string, environment: Environment): string {
   return sourcePath && sourcePath !== '.' ? sourcePath : '';
 }
 
-async function generate(target: string, flags: ReturnType<typeof parseArgs>['flags'], environment: Environment, io: CliIo): Promise<CliResult> {
+interface RenderedApp {
+  manifests: Manifest[];
+  result: RenderResult;
+  settings: Settings;
+}
+
+/** Settings, files, parse and the pure core: what generate and explain share. A CliResult when it failed early. */
+async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<RenderedApp | CliResult> {
   const fromStdin = target === '-';
   const directory = fromStdin ? '.' : target;
   const prefix = displayPrefix(directory, environment);
   const configPath = resolve(io.cwd, directory, CONFIG_FILE);
   const configText = readOptional(configPath);
   const configFile = configText === undefined ? undefined : { path: prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE, text: configText };
-  const { settings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
+  const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
 
   let files: LoadedFile[];
@@ -113,9 +125,35 @@ async function generate(target: string, flags: ReturnType<typeof parseArgs>['fla
   }
   if (diagnostics.length > 0) return failure(diagnostics);
   const destinationNamespace = environment.ARGOCD_APP_NAMESPACE || undefined;
-  const result = render(manifests, { settings, ...(destinationNamespace ? { destinationNamespace } : {}) });
-  if (result.diagnostics.length > 0) return failure(result.diagnostics);
-  return { exitCode: 0, stdout: renderStream(manifests, result.edits), stderr: '' };
+  const kubeApiVersions = environment.KUBE_API_VERSIONS?.split(',').map((entry) => entry.trim());
+  const result = render(manifests, {
+    settings,
+    mappings,
+    ...(destinationNamespace ? { destinationNamespace } : {}),
+    ...(kubeApiVersions ? { kubeApiVersions } : {}),
+  });
+  return { manifests, result, settings };
+}
+
+function isFailure(value: RenderedApp | CliResult): value is CliResult {
+  return 'exitCode' in value;
+}
+
+async function generate(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<CliResult> {
+  const app = await renderApp(target, flags, environment, io);
+  if (isFailure(app)) return app;
+  if (app.result.diagnostics.length > 0) return failure(app.result.diagnostics);
+  return { exitCode: 0, stdout: renderStream(app.manifests, app.result), stderr: '' };
+}
+
+/** The report on stdout; with problems, the report goes to stderr ahead of them, and stdout stays empty. */
+async function explain(target: string, args: ParsedArgs, environment: Environment, io: CliIo): Promise<CliResult> {
+  const app = await renderApp(target, args.flags, environment, io);
+  if (isFailure(app)) return app;
+  const report = args.output === 'json' ? `${JSON.stringify(explainData(app.result.plans, app.settings), null, 2)}\n` : explainText(app.result.plans, app.settings);
+  if (app.result.diagnostics.length === 0) return { exitCode: 0, stdout: report, stderr: '' };
+  const failed = failure(app.result.diagnostics);
+  return { ...failed, stderr: `${report}\n${failed.stderr}` };
 }
 
 export async function runCli(argv: readonly string[], environment: Environment, io: CliIo): Promise<CliResult> {
@@ -129,6 +167,8 @@ export async function runCli(argv: readonly string[], environment: Environment, 
   switch (args.command) {
     case 'generate':
       return extra(1) ?? generate(args.positional[0] ?? '.', args.flags, environment, io);
+    case 'explain':
+      return extra(1) ?? explain(args.positional[0] ?? '.', args, environment, io);
     case 'parameters':
       return extra(0) ?? { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(), null, 2)}\n`, stderr: '' };
     case 'version':

@@ -1,6 +1,6 @@
 // The output stream: every input object in input order, as multi-document YAML. Untouched objects keep their source
 // text; an edited object is written out anew from its value (its comments do not survive; Argo CD never sees them).
-import { isRecord, type Manifest } from './manifest.js';
+import { isRecord, type KubeObject, type Manifest } from './manifest.js';
 import { renderObject } from './parse.js';
 
 export interface FieldEdit {
@@ -25,11 +25,26 @@ export function applyEdits<T>(object: T, edits: readonly FieldEdit[]): T {
   return copy;
 }
 
-export function renderStream(manifests: readonly Manifest[], edits: ReadonlyMap<Manifest, readonly FieldEdit[]>): string {
-  return manifests
-    .map((manifest) => {
-      const fieldEdits = edits.get(manifest);
-      return fieldEdits ? renderObject(applyEdits(manifest.object, fieldEdits)) : manifest.text;
-    })
-    .join('---\n');
+export interface StreamChanges {
+  edits: ReadonlyMap<Manifest, readonly FieldEdit[]>;
+  /** Objects that follow a manifest. */
+  generated: ReadonlyMap<Manifest, readonly KubeObject[]>;
+  /** Objects after everything else. */
+  trailing: readonly KubeObject[];
+}
+
+/** Objects as one multi-document YAML stream. */
+export function renderObjects(objects: readonly KubeObject[]): string {
+  return objects.map(renderObject).join('---\n');
+}
+
+export function renderStream(manifests: readonly Manifest[], changes: StreamChanges): string {
+  return [
+    ...manifests.flatMap((manifest) => {
+      const fieldEdits = changes.edits.get(manifest);
+      const text = fieldEdits ? renderObject(applyEdits(manifest.object, fieldEdits)) : manifest.text;
+      return [text, ...(changes.generated.get(manifest) ?? []).map(renderObject)];
+    }),
+    ...changes.trailing.map(renderObject),
+  ].join('---\n');
 }

@@ -7,10 +7,22 @@ import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
+import { mappingConfigSchema, type LocatedMappingConfig } from './mapping-config.js';
 import { settingKeys, settingsSchema, settingsTable, type SettingKey, type Settings } from './table.js';
 
-/** Every key optional (absent: a lower source decides). An object, so later keys such as `mappings:` extend it. */
-export const configFileSchema = z.partial(settingsSchema);
+/** Every setting optional (absent: a lower source decides), plus the per-Mapping entries. */
+export const configFileSchema = z.extend(z.partial(settingsSchema), {
+  mappings: z.optional(z.record(z.string(), mappingConfigSchema)),
+});
+
+export interface ConfigFile {
+  values: Partial<Settings>;
+  /** Keyed by base Mapping name. */
+  mappings: Record<string, LocatedMappingConfig>;
+  diagnostics: Diagnostic[];
+}
+
+const MAPPING_KEYS = ['canaryService', 'patches', 'preview'];
 
 type Issue = $ZodIssue;
 
@@ -75,7 +87,7 @@ function quoteHint(node: Node, issue: Issue): string | undefined {
   return `YAML reads ${node.source} as a ${typeof node.value}; quote it: "${node.source}"`;
 }
 
-export function parseConfigFile(path: string, text: string): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
+export function parseConfigFile(path: string, text: string): ConfigFile {
   const { isMap, isNode, isScalar, parseAllDocuments } = yamlLibrary();
   const at = lineLocator(path, text);
   const documents = parseAllDocuments(text, { prettyErrors: false });
@@ -88,7 +100,8 @@ export function parseConfigFile(path: string, text: string): { values: Partial<S
       diagnostic('config-multiple-documents', 'a second YAML document; expected exactly one map of settings', at(second.range[0]), `put every setting in one map and remove the \`---\` line`),
     );
   }
-  if (!document || diagnostics.length > 0) return { values: {}, diagnostics };
+  const nothing = { values: {}, mappings: {} };
+  if (!document || diagnostics.length > 0) return { ...nothing, diagnostics };
 
   const root = document.contents;
   const start = at(root?.range[0] ?? 0);
@@ -97,13 +110,13 @@ export function parseConfigFile(path: string, text: string): { values: Partial<S
     value = document.toJS();
   } catch (error) {
     // yaml throws for an unresolved alias or too many alias expansions (billion laughs).
-    return { values: {}, diagnostics: [diagnostic('config-syntax', `YAML: ${(error as Error).message}`, start)] };
+    return { ...nothing, diagnostics: [diagnostic('config-syntax', `YAML: ${(error as Error).message}`, start)] };
   }
   // A file with only comments, `---` or `~` sets nothing.
-  if (value === null) return { values: {}, diagnostics };
+  if (value === null) return { ...nothing, diagnostics };
   if (!isMap(root)) {
     const message = `the document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; expected a map of settings`;
-    return { values: {}, diagnostics: [diagnostic('config-not-a-map', message, start, 'write one key per setting, for example `rolloutsVersion: "1.6"`')] };
+    return { ...nothing, diagnostics: [diagnostic('config-not-a-map', message, start, 'write one key per setting, for example `rolloutsVersion: "1.6"`')] };
   }
 
   const { data, issues } = validate(configFileSchema, value);
@@ -116,11 +129,20 @@ export function parseConfigFile(path: string, text: string): { values: Partial<S
     return issue.keys.map((key) => {
       const keyNode = isMap(node) ? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === key)?.key : undefined;
       const offset = (isNode(keyNode) ? keyNode.range?.[0] : undefined) ?? nodeOffset;
-      const message = `${keyPath([...issue.path, key])}: unknown key; expected a setting`;
-      return [offset, diagnostic('unknown-setting', message, at(offset), unknownNameHint(key, settingKeys))];
+      const inMapping = issue.path[0] === 'mappings';
+      const message = `${keyPath([...issue.path, key])}: unknown key; expected ${inMapping ? `one of ${MAPPING_KEYS.join(', ')}` : 'a setting'}`;
+      return [offset, diagnostic('unknown-setting', message, at(offset), unknownNameHint(key, inMapping ? MAPPING_KEYS : [...settingKeys, 'mappings']))];
     });
   });
   // Zod reports in schema order; the user reads the file top to bottom.
   problems.sort(([a], [b]) => a - b);
-  return { values: (data ?? {}) as Partial<Settings>, diagnostics: problems.map(([, problem]) => problem) };
+  const { mappings = {}, ...values } = (data ?? {}) as z.infer<typeof configFileSchema>;
+  const located = Object.fromEntries(
+    Object.entries(mappings).map(([name, config]): [string, LocatedMappingConfig] => {
+      const entryPath = `mappings.${name}`;
+      const fieldAt = (field: string) => at(nodeAt(root, ['mappings', name, ...field.split(/[.[\]]+/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s))]).range?.[0] ?? 0);
+      return [name, { config, at: fieldAt, keyPath: entryPath }];
+    }),
+  );
+  return { values: values as Partial<Settings>, mappings: located, diagnostics: problems.map(([, problem]) => problem) };
 }

@@ -4,6 +4,7 @@
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { readParameters, type SourcedValue } from '../cmp/parameters.js';
 import { invalidValue, parseConfigFile, settingHint, unknownNameHint, validate } from './config-file.js';
+import type { LocatedMappingConfig } from './mapping-config.js';
 import { defaultSettings, environmentName, parameterName, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
 
 export interface ResolveInput {
@@ -67,11 +68,11 @@ function validateSource(values: SourcedValue[]): { values: Partial<Settings>; di
 }
 
 /** The settings in effect and every problem found in any source; callers stop on any diagnostic. */
-export function resolveSettings(input: ResolveInput): { settings: Settings; diagnostics: Diagnostic[] } {
+export function resolveSettings(input: ResolveInput): { settings: Settings; mappings: Record<string, LocatedMappingConfig>; diagnostics: Diagnostic[] } {
   const flags = readFlags(input.flags);
   const parameters = readParameters(input.environment);
   const environment = readEnvironment(input.environment);
-  const config = input.configFile ? parseConfigFile(input.configFile.path, input.configFile.text) : { values: {}, diagnostics: [] };
+  const config = input.configFile ? parseConfigFile(input.configFile.path, input.configFile.text) : { values: {}, mappings: {}, diagnostics: [] };
   const sources = [flags.values, parameters.appParameters, parameters.paramVariables, environment.values].map(validateSource);
   const settings: Settings = Object.assign({}, defaultSettings, config.values, ...sources.map((source) => source.values).reverse());
   const diagnostics = [
@@ -81,5 +82,5 @@ export function resolveSettings(input: ResolveInput): { settings: Settings; diag
     ...sources.flatMap((source) => source.diagnostics),
     ...config.diagnostics,
   ];
-  return { settings, diagnostics };
+  return { settings, mappings: config.mappings, diagnostics };
 }

@@ -22,6 +22,7 @@ function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): Sett
 
 export const ROLLOUTS_VERSION_PATTERN = /^(any|(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?)$/;
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
 export const AMBASSADOR_API_VERSIONS = [
   'getambassador.io/v2',
@@ -34,9 +35,10 @@ export const settingsTable = {
     title: 'Strategy',
     description:
       'How the declared canary becomes the running canary. `clone-safe` rewrites each base Mapping so that the ' +
-      "Argo Rollouts controller's own copy is the declared canary.",
+      "Argo Rollouts controller's own copy is the declared canary. `guarded` also emits the canary Mapping itself, " +
+      'exactly as declared, and relies on the guard policy to keep the controller from deleting it (Kubernetes 1.30+).',
     collectionType: 'string',
-    schema: z.enum(['clone-safe']),
+    schema: z.enum(['clone-safe', 'guarded']),
     default: 'clone-safe',
     placeholder: 'clone-safe',
   }),
@@ -74,6 +76,24 @@ export const settingsTable = {
       .check(z.refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)')),
     default: '',
     placeholder: 'upstream-tls',
+  }),
+  guardPolicy: define({
+    title: 'Guard policy',
+    description:
+      '`emit` adds the ValidatingAdmissionPolicy and its binding that keep Argo Rollouts from deleting guarded canary ' +
+      'Mappings to the output (cluster-scoped; once per render); `omit` leaves them to a one-time install of deploy/guard/.',
+    collectionType: 'string',
+    schema: z.enum(['omit', 'emit']),
+    default: 'omit',
+    placeholder: 'omit',
+  }),
+  rolloutsServiceAccount: define({
+    title: 'Argo Rollouts service account',
+    description: 'The service account the Argo Rollouts controller runs as, as namespace/name: the guard policy refuses its deletes.',
+    collectionType: 'string',
+    schema: z.string().check(z.regex(SERVICE_ACCOUNT, 'expected namespace/name, such as argo-rollouts/argo-rollouts')),
+    default: 'argo-rollouts/argo-rollouts',
+    placeholder: 'argo-rollouts/argo-rollouts',
   }),
   exclude: define({
     title: 'Exclude',

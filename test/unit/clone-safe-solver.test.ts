@@ -4,7 +4,7 @@ import type { AmbassadorApiVersion } from '../../src/ambassador/mapping-kinds.js
 import { parseServiceUrl } from '../../src/ambassador/service-url.js';
 import { resolveUpstream } from '../../src/ambassador/upstream.js';
 import { solveCloneSafe } from '../../src/canary/clone-safe-solver.js';
-import { deriveDeclaredCanary } from '../../src/canary/declared-canary.js';
+import { derivedCanary } from '../../src/canary/declared-canary.js';
 import { logicsFor } from '../../src/rollouts/controller-logic.js';
 
 interface Case {
@@ -22,7 +22,12 @@ function solve(c: Case) {
   assert.ok(parsed.ok);
   const stable = c.stable ?? 'identity';
   const rollout = { stableService: stable, canaryService: `${stable}-canary`, namespace: 'iam' };
-  const declared = deriveDeclaredCanary(parsed.url, resolveUpstream(parsed.url, c.tls, 'iam'), rollout.canaryService);
+  const declared = derivedCanary({
+    base: parsed.url,
+    stable: resolveUpstream(parsed.url, c.tls, 'iam'),
+    rollout: { name: 'r', ...rollout },
+    mapping: 'm',
+  });
   return {
     declared,
     result: solveCloneSafe({

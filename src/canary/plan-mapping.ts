@@ -1,0 +1,244 @@
+// One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
+// means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
+import { upstreamDifferences } from '../ambassador/upstream.js';
+import type { BaseContext } from '../core/base-mappings.js';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import type { Indexed } from '../core/object-index.js';
+import type { FieldEdit } from '../manifests/emit.js';
+import { locate } from '../manifests/locate.js';
+import { getPath, metadataOf, type KubeObject } from '../manifests/manifest.js';
+import { CONTROLLER_LOGICS, LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
+import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
+import type { LocatedMappingConfig } from '../settings/mapping-config.js';
+import type { Settings } from '../settings/table.js';
+import { predict, solveCloneSafe, type BaseForm, type Prediction, type SolverInput } from './clone-safe-solver.js';
+import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from './declared-canary.js';
+import { guardedCanary, syncWaveOf } from './guarded-canary.js';
+import { CANARY_SERVICE_ANNOTATION, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
+import { checkPatches } from './patches.js';
+import { previewMappingName, previewRoute } from './preview-route.js';
+
+export interface EmittedBase {
+  form: BaseForm;
+  rewritten: boolean;
+  /** What each controller logic copies the emitted base into, against the declared canary. */
+  predictions: Prediction[];
+}
+
+export interface MappingPlan {
+  rollout: { name: string; namespace: string };
+  base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown };
+  strategy: Settings['strategy'] | 'skip';
+  declared?: DeclaredCanary;
+  /** What each controller logic copies the base as written into, against the declared canary. */
+  fromWritten?: Prediction[];
+  emitted?: EmittedBase;
+  /** The controller versions the output must be safe for. */
+  targeted: ControllerLogic[];
+  /** Every targeted logic copies the emitted base into the declared canary (guarded: into the closest it can). */
+  cloneSafe: boolean;
+  /** Names of the objects emitted after the base. */
+  canaryMapping?: string;
+  previewMapping?: string;
+}
+
+export interface PlanInput {
+  context: BaseContext;
+  settings: Settings;
+  entry?: LocatedMappingConfig;
+  /** An object of this name in this namespace that is in the app already, if any. */
+  mappingNamed: (name: string, namespace: string) => Indexed | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export interface PlanResult {
+  plan?: MappingPlan;
+  edits?: FieldEdit[];
+  generated: KubeObject[];
+}
+
+export function skippedPlan(rollout: Indexed, base: Indexed, settings: Settings): MappingPlan {
+  const { apiVersion, kind } = base.manifest.object;
+  return {
+    rollout: { name: rollout.name, namespace: rollout.namespace },
+    base: { name: base.name, apiVersion, kind },
+    strategy: 'skip',
+    targeted: logicsFor(settings.rolloutsVersion),
+    cloneSafe: false,
+  };
+}
+
+/** Annotation > config entry > derived; a broken template is reported where it is written. */
+function declare(input: PlanInput, context: DeclarationContext, derived: DeclaredCanary): DeclaredCanary | undefined {
+  const { base } = input.context;
+  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
+  const configured = input.entry?.config.canaryService;
+  const [template, where, at]: [unknown, string, () => SourceLocation] =
+    annotation !== undefined
+      ? [annotation, `annotation ${CANARY_SERVICE_ANNOTATION}`, () => locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION])]
+      : [configured, `${input.entry?.keyPath}.canaryService`, () => input.entry!.at('canaryService')];
+  if (template === undefined) return derived;
+  const hint = 'write an explicit full URL, e.g. https://{{canaryService}}.{{namespace}}:8443';
+  if (typeof template !== 'string') {
+    input.diagnostics.push(diagnostic('template-invalid', `${where} of Mapping ${base.name} is not a string`, at(), hint));
+    return undefined;
+  }
+  const result = templatedCanary(context, { text: template, source: annotation !== undefined ? 'annotation' : 'config' });
+  if (result.ok) return result.declared;
+  input.diagnostics.push(diagnostic('template-invalid', `${where} of Mapping ${base.name}: ${result.problem}`, at(), hint));
+  return undefined;
+}
+
+function rewriteEdits(context: BaseContext, form: BaseForm, declared: DeclaredCanary): FieldEdit[] {
+  const service = getPath(context.base.manifest.object, ['spec', 'service']) as string;
+  const annotation = (key: string, value: string): FieldEdit => ({ path: ['metadata', 'annotations', key], value });
+  const edits = [annotation(ORIGINAL_SERVICE_ANNOTATION, service), annotation(CANARY_SERVICE_ANNOTATION, declared.url), { path: ['spec', 'service'], value: form.service }];
+  if (form.tls !== context.tls) {
+    edits.push({ path: ['spec', 'tls'], value: form.tls });
+    if (context.tls !== undefined) edits.push(annotation(ORIGINAL_TLS_ANNOTATION, JSON.stringify(context.tls)));
+  }
+  return edits;
+}
+
+function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+  const { context, settings } = input;
+  const breaks = asWritten
+    .filter((p) => p.differences.length > 0)
+    .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
+  const remedies = [
+    logicsFor(settings.rolloutsVersion).length > 1 ? 'set rollouts-version to the Argo Rollouts version you run, if no other version serves this app' : '',
+    context.stable.tls && !settings.legacyTlsContext
+      ? 'set legacy-tls-context to the name of a TLSContext, so https:// can travel in spec.tls where every controller copies it'
+      : '',
+    'or set strategy guarded, which emits the canary Mapping itself',
+  ].filter(Boolean);
+  return diagnostic(
+    'no-clone-safe-form',
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; tried ${tried} equivalent form${tried === 1 ? '' : 's'}`,
+    context.at(['spec', 'service']),
+    remedies.join('; '),
+  );
+}
+
+/** Clone-safe mode can only give what the controller copies: the base's own canary, without patches. */
+function needsGuarded(input: PlanInput, declared: DeclaredCanary, derived: DeclaredCanary): boolean {
+  const { context, entry, diagnostics } = input;
+  const name = context.base.name;
+  const differences = upstreamDifferences(derived.upstream, declared.upstream);
+  const hint = 'set strategy guarded: the plugin then emits the canary Mapping exactly as declared';
+  if (differences.length > 0) {
+    const at = declared.source === 'annotation' ? locate(context.base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]) : entry!.at('canaryService');
+    diagnostics.push(
+      diagnostic(
+        'needs-guarded',
+        `the declared canary ${declared.url} of Mapping ${name} is not what Argo Rollouts can copy from it in clone-safe mode: its copy would be ${derived.url}: ${differences.join(', ')}`,
+        at,
+        hint,
+      ),
+    );
+  }
+  const patches = entry?.config.patches ?? [];
+  if (patches.length > 0) {
+    diagnostics.push(
+      diagnostic('needs-guarded', `${entry!.keyPath}.patches change the canary Mapping, which Argo Rollouts copies from ${name} in clone-safe mode`, entry!.at('patches'), hint),
+    );
+  }
+  return differences.length > 0 || patches.length > 0;
+}
+
+export function planMapping(input: PlanInput): PlanResult {
+  const { context, settings, entry, diagnostics } = input;
+  const { rollout, base, services, url, tls, stable } = context;
+  const object = base.manifest.object;
+  const declarationContext: DeclarationContext = {
+    base: url,
+    stable,
+    rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
+    mapping: base.name,
+  };
+  const derived = derivedCanary(declarationContext);
+  const declared = declare(input, declarationContext, derived);
+  const patches = entry?.config.patches ?? [];
+  const patchProblems = checkPatches(patches);
+  for (const problem of patchProblems) {
+    const hint = 'patches may change anything of the canary Mapping but apiVersion, kind, metadata.name, metadata.namespace and spec.weight';
+    diagnostics.push(diagnostic('patch-invalid', `${entry!.keyPath}.patches[${problem.index}]: ${problem.message}`, entry!.at(`patches[${problem.index}]`), hint));
+  }
+  if (!declared || patchProblems.length > 0) return { generated: [] };
+  const guarded = settings.strategy === 'guarded';
+  if (!guarded && needsGuarded(input, declared, derived)) return { generated: [] };
+
+  // The base is made as safe as the controller allows: for the declared canary, or in guarded mode for the closest
+  // canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
+  const targeted = logicsFor(settings.rolloutsVersion);
+  const solverInput: SolverInput = {
+    apiVersion: object.apiVersion,
+    url,
+    tls,
+    rollout: services,
+    declared: derived,
+    logics: targeted,
+    controllerApiVersion: settings.ambassadorApiVersion,
+    legacyTlsContext: settings.legacyTlsContext,
+  };
+  const solution = solveCloneSafe(solverInput);
+  const written: BaseForm = { service: getPath(object, ['spec', 'service']) as string, ...(tls !== undefined ? { tls } : {}) };
+  const allLogics = { ...solverInput, declared, logics: [...CONTROLLER_LOGICS] };
+  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, declared, solution.asWritten, solution.tried));
+  const form = solution.ok ? solution.form : written;
+  const plan: MappingPlan = {
+    rollout: { name: rollout.name, namespace: rollout.namespace },
+    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls },
+    strategy: settings.strategy,
+    declared,
+    fromWritten: predict(allLogics, written),
+    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: predict(allLogics, form) },
+    targeted,
+    cloneSafe: solution.ok,
+  };
+  const generated: KubeObject[] = [];
+  if (guarded) {
+    const wave = syncWaveOf(rollout.manifest.object);
+    const canary =
+      wave === undefined
+        ? undefined
+        : guardedCanary({ base: object, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
+    if (wave === undefined) {
+      diagnostics.push(
+        diagnostic(
+          'sync-wave-invalid',
+          `Rollout ${rollout.namespace}/${rollout.name}: annotation ${SYNC_WAVE_ANNOTATION} is ${JSON.stringify(getPath(metadataOf(rollout.manifest.object).annotations, [SYNC_WAVE_ANNOTATION]))}, not an integer`,
+          locate(rollout.manifest.origin, ['metadata', 'annotations', SYNC_WAVE_ANNOTATION]),
+          'write the wave as a quoted integer, e.g. "2"',
+        ),
+      );
+    } else if (canary && !canary.ok) {
+      const { index, message } = canary.problem;
+        const hint = 'a patch applies to the canary Mapping as the plugin builds it: the base spec, then service and weight';
+      diagnostics.push(diagnostic('patch-failed', `${entry!.keyPath}.patches[${index}] does not apply to the canary Mapping: ${message}`, entry!.at(`patches[${index}]`), hint));
+    } else if (canary) {
+      generated.push(canary.object);
+      plan.canaryMapping = String(getPath(canary.object, ['metadata', 'name']));
+    }
+  }
+  const preview = entry?.config.preview;
+  if (preview) {
+    const name = previewMappingName(base.name);
+    const taken = input.mappingNamed(name, rollout.namespace);
+    if (taken) {
+      diagnostics.push(
+        diagnostic(
+          'preview-mapping-exists',
+          `${entry!.keyPath}.preview would emit Mapping ${name}, which is already in the app`,
+          locate(taken.manifest.origin, ['metadata', 'name']),
+          `rename or remove ${name}, or drop the preview entry`,
+        ),
+      );
+    } else {
+      generated.push(previewRoute(object, base.name, rollout.namespace, declared.url, preview));
+      plan.previewMapping = name;
+    }
+  }
+  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
+  return { plan, ...(edits ? { edits } : {}), generated };
+}

@@ -1,0 +1,206 @@
+// From a Rollout to its base Mappings, with every check that protects users: the routing the controller needs, base
+// Mappings it can find, a base it can copy without silently serving stable, no canary name already taken.
+import { groupOf, kindReadThrough } from '../ambassador/mapping-kinds.js';
+import { parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
+import { describeHost, resolveUpstream, type Upstream } from '../ambassador/upstream.js';
+import { SKIP_ANNOTATION } from '../canary/labels.js';
+import { locate } from '../manifests/locate.js';
+import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
+import { canaryMappingName } from '../rollouts/canary-name.js';
+import type { RolloutServices } from '../rollouts/clone-emulation.js';
+import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
+import type { Settings } from '../settings/table.js';
+import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from './diagnostics.js';
+import type { Indexed } from './object-index.js';
+
+export interface BaseContext {
+  rollout: Indexed;
+  base: Indexed;
+  services: RolloutServices;
+  /** The base's service URL as written and its `tls` field. */
+  url: ServiceUrl;
+  tls: unknown;
+  /** What the base dials. */
+  stable: Upstream;
+  at: (path: readonly string[]) => SourceLocation;
+}
+
+export type BaseResolution = { skipped: false; context: BaseContext } | { skipped: true; rollout: Indexed; base: Indexed };
+
+export interface BaseLookup {
+  mappings: readonly Indexed[];
+  settings: Settings;
+  /** Which Rollout already named a base, across all Rollouts of the app. */
+  claimedBy: Map<Indexed, Manifest>;
+  diagnostics: Diagnostic[];
+}
+
+function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutServices; names?: string[] } {
+  const routing = ambassadorRoutingOf(rollout.manifest.object);
+  if (!routing) return {};
+  const at = (path: readonly (string | number)[], key = false) => locate(rollout.manifest.origin, path, { key });
+  const who = `Rollout ${rollout.namespace}/${rollout.name}`;
+  const problems = (['stableService', 'canaryService'] as const).filter((field) => {
+    const value = routing[field];
+    if (typeof value === 'string' && value !== '') return false;
+    lookup.diagnostics.push(
+      diagnostic(
+        'rollout-service-missing',
+        `${who} routes through Ambassador but has no ${field}`,
+        at(CANARY_PATH, true),
+        `set spec.strategy.canary.${field} to the name of the ${field === 'stableService' ? 'stable' : 'canary'} Service; the controller needs both to copy the Mapping`,
+      ),
+    );
+    return true;
+  });
+  const { mappings: names, stableService, canaryService } = routing;
+  if (typeof canaryService === 'string' && canaryService.includes('.')) {
+    lookup.diagnostics.push(
+      diagnostic(
+        'canary-service-not-bare',
+        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace`,
+        at([...CANARY_PATH, 'canaryService']),
+        'write only the Service name; the Service must live in the namespace of the Rollout',
+      ),
+    );
+    problems.push('canaryService');
+  }
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
+    lookup.diagnostics.push(
+      diagnostic(
+        'rollout-mappings-invalid',
+        `${who}: trafficRouting.ambassador.mappings must be a non-empty list of Mapping names`,
+        at(MAPPINGS_PATH),
+        'list the names of the base Mappings in the namespace of the Rollout',
+      ),
+    );
+    return {};
+  }
+  if (problems.length > 0) return {};
+  return { services: { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace }, names };
+}
+
+/** The base Mapping the controller finds under `baseName`, or a diagnostic saying why it finds none. */
+function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocation, lookup: BaseLookup): Indexed | undefined {
+  const { settings } = lookup;
+  const controllerKind = kindReadThrough(settings.ambassadorApiVersion);
+  const controllerGroup = groupOf(settings.ambassadorApiVersion);
+  const who = `Rollout ${rollout.namespace}/${rollout.name}`;
+  const sameName = lookup.mappings.filter((m) => m.name === baseName);
+  const base = sameName.find((m) => m.namespace === rollout.namespace && m.group === controllerGroup && m.kind === controllerKind);
+  if (base) return base;
+  const inNamespace = sameName.find((m) => m.namespace === rollout.namespace);
+  const elsewhere = sameName.find((m) => m.namespace !== rollout.namespace);
+  const [message, hint] = inNamespace
+    ? [
+        `${who} names Mapping ${baseName}, which is of kind ${inNamespace.kind} (${inNamespace.manifest.object.apiVersion}), but the controller reads ${controllerKind}s through ${settings.ambassadorApiVersion} and would never find it`,
+        `set ambassador-api-version to the controller's --ambassador-api-version, or write ${baseName} as a ${controllerGroup} ${controllerKind}`,
+      ]
+    : [
+        `${who} names Mapping ${baseName}, which is not in this app in namespace ${rollout.namespace}`,
+        elsewhere
+          ? `a Mapping ${baseName} exists in namespace ${elsewhere.namespace} (${formatLocation(locate(elsewhere.manifest.origin))}); base Mappings must live in the Rollout's namespace`
+          : 'add the base Mapping to the app, or fix the name in trafficRouting.ambassador.mappings',
+      ];
+  lookup.diagnostics.push(diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt(), hint));
+  return undefined;
+}
+
+/** Whether the base carries skip: "true"; any value other than "true" or "false" is reported. */
+function isSkipped(base: Indexed, diagnostics: Diagnostic[]): boolean {
+  const annotations = metadataOf(base.manifest.object).annotations;
+  const value = getPath(annotations, [SKIP_ANNOTATION]);
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  diagnostics.push(
+    diagnostic(
+      'skip-invalid',
+      `annotation ${SKIP_ANNOTATION} of Mapping ${base.namespace}/${base.name} is ${JSON.stringify(value)}; expected "true" or "false"`,
+      locate(base.manifest.origin, ['metadata', 'annotations', SKIP_ANNOTATION]),
+      'set it to "true" to leave this Mapping and its canary alone, or remove it',
+    ),
+  );
+  return false;
+}
+
+function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, lookup: BaseLookup): BaseContext | undefined {
+  const { diagnostics } = lookup;
+  const at = (path: readonly string[]) => locate(base.manifest.origin, path);
+  const canaryName = canaryMappingName(base.name);
+  const existing = lookup.mappings.find((m) => m.name === canaryName && m.namespace === rollout.namespace);
+  if (existing) {
+    diagnostics.push(
+      diagnostic(
+        'canary-mapping-exists',
+        `Mapping ${canaryName} is already in the app, but Argo Rollouts owns that name: it adopts the object, resets it from ${base.name} and deletes it at every update`,
+        locate(existing.manifest.origin, ['metadata', 'name']),
+        `remove ${canaryName}; declare the canary through ${base.name} instead (the guarded strategy emits it for you)`,
+      ),
+    );
+  }
+  const spec = getPath(base.manifest.object, ['spec']);
+  const weight = getPath(spec, ['weight']);
+  const weighted = weight !== undefined && weight !== 0;
+  if (weighted) {
+    diagnostics.push(
+      diagnostic(
+        'base-weight',
+        `base Mapping ${base.name} sets weight ${JSON.stringify(weight)}; Argo Rollouts rejects a Rollout whose base Mapping has a weight`,
+        at(['spec', 'weight']),
+        'remove spec.weight from the base Mapping: the controller sets the weight of the canary copy',
+      ),
+    );
+  }
+  const service = getPath(spec, ['service']);
+  if (typeof service !== 'string') {
+    diagnostics.push(diagnostic('service-missing', `base Mapping ${base.name} has no spec.service`, at(['spec']), 'set spec.service to the stable Service URL, e.g. https://identity:443'));
+    return undefined;
+  }
+  const parsed = parseServiceUrl(service);
+  if (!parsed.ok) {
+    diagnostics.push(diagnostic('service-invalid', parsed.problem, at(['spec', 'service']), parsed.hint));
+    return undefined;
+  }
+  const tls = getPath(spec, ['tls']);
+  const stable = resolveUpstream(parsed.url, tls, rollout.namespace);
+  if (stable.host.kind !== 'service' || stable.host.name !== services.stableService || stable.host.namespace !== rollout.namespace) {
+    diagnostics.push(
+      diagnostic(
+        'base-not-stable-service',
+        `base Mapping ${base.name} sends traffic to ${describeHost(stable.host)}, not to the Rollout's stableService ${services.stableService} in namespace ${rollout.namespace}; the controller would copy it into a canary that still serves stable`,
+        at(['spec', 'service']),
+        `point spec.service at the stable Service (e.g. ${stable.tls ? 'https' : 'http'}://${services.stableService}:${stable.port}), or give this route its own Mapping outside the Rollout`,
+      ),
+    );
+    return undefined;
+  }
+  return existing || weighted ? undefined : { rollout, base, services, url: parsed.url, tls, stable, at };
+}
+
+/** The base Mappings of one Rollout that routes through Ambassador (none for any other object). */
+export function resolveBases(rollout: Indexed, lookup: BaseLookup): BaseResolution[] {
+  const { services, names } = servicesOf(rollout, lookup);
+  if (!services || !names) return [];
+  return names.flatMap((baseName, position): BaseResolution[] => {
+    // Positions cost a parse of the file: look them up only for a diagnostic.
+    const nameAt = () => locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]);
+    const base = findBase(rollout, baseName, nameAt, lookup);
+    if (!base) return [];
+    const owner = lookup.claimedBy.get(base);
+    if (owner) {
+      lookup.diagnostics.push(
+        diagnostic(
+          'mapping-shared',
+          `Mapping ${base.namespace}/${baseName} is named by two Rollouts; the other is at ${formatLocation(locate(owner.origin))}`,
+          nameAt(),
+          'give each Rollout its own base Mapping: both controllers would fight over one canary copy',
+        ),
+      );
+      return [];
+    }
+    lookup.claimedBy.set(base, rollout.manifest);
+    if (isSkipped(base, lookup.diagnostics)) return [{ skipped: true, rollout, base }];
+    const context = checkBase(rollout, base, services, lookup);
+    return context ? [{ skipped: false, context }] : [];
+  });
+}

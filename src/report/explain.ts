@@ -1,0 +1,114 @@
+// `canary-mapping explain`: per Rollout and base Mapping, what is declared, what each controller version would make
+// of the base as written and as emitted, and the verdict. Text for people, JSON (the same data) for scripts.
+import type { MappingPlan } from '../canary/plan-mapping.js';
+import type { BaseForm, Prediction } from '../canary/clone-safe-solver.js';
+import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
+import { LOGIC_LABELS } from '../rollouts/controller-logic.js';
+import type { Settings } from '../settings/table.js';
+
+export const GUARDED_TRADE_OFF =
+  'While a Rollout is fully promoted, every reconcile asks to delete its canary Mapping; the guard policy refuses, ' +
+  'the controller logs the refused delete and waits 5 s before it goes on. That is the price of a canary that is ' +
+  'never re-created from the base.';
+
+/** What an Application using the guarded strategy needs, so Argo CD neither reverts nor flags the controller's weights. */
+export const GUARDED_APPLICATION_SNIPPET = `spec:
+  ignoreDifferences:
+    - group: getambassador.io
+      kind: Mapping
+      jsonPointers:
+        - /spec/weight
+    - group: x.getambassador.io
+      kind: AmbassadorMapping
+      jsonPointers:
+        - /spec/weight
+  syncPolicy:
+    syncOptions:
+      - RespectIgnoreDifferences=true
+`;
+
+function describeForm(form: BaseForm): string {
+  return form.tls === undefined ? form.service : `${form.service} with tls: ${JSON.stringify(form.tls)}`;
+}
+
+function describePrediction(prediction: Prediction): string {
+  const outcome = prediction.differences.length === 0 ? 'as declared' : prediction.differences.join(', ');
+  return `${describeEmulatedCanary(prediction.canary).replace(/`/g, '')} — ${outcome}`;
+}
+
+export function verdict(plan: MappingPlan): string {
+  if (plan.strategy === 'skip') return 'skipped (canary-mapping.dev/skip): the plugin leaves this Mapping and its canary alone';
+  const targeted = plan.targeted.map((logic) => LOGIC_LABELS[logic]).join(' and ');
+  const emitted = plan.emitted!;
+  const base = emitted.rewritten ? 'the rewritten base' : 'the base as written';
+  const fallback = emitted.predictions.filter((p) => plan.targeted.includes(p.logic) && p.differences.length > 0);
+  if (plan.strategy === 'clone-safe') {
+    return plan.cloneSafe ? `safe: ${targeted} copy ${base} into the declared canary` : 'unsafe: no equivalent base gives the declared canary (see the error)';
+  }
+  const guarded = `guarded: the plugin emits ${plan.canaryMapping ?? 'the canary Mapping'} as declared and the guard policy keeps it`;
+  if (fallback.length === 0) return `${guarded}; without the policy, ${targeted} still copy ${base} into the declared canary`;
+  return `${guarded}; without the policy, ${fallback.map((p) => `${LOGIC_LABELS[p.logic]} would create ${describePrediction(p)}`).join('; ')}`;
+}
+
+function rows(plan: MappingPlan): Array<[string, string]> {
+  if (plan.strategy === 'skip') return [['verdict', verdict(plan)]];
+  const emitted = plan.emitted!;
+  const predictions = (label: string, list: Prediction[]) => list.map((p): [string, string] => [`${LOGIC_LABELS[p.logic]} from ${label}`, describePrediction(p)]);
+  return [
+    ['base service', describeForm({ service: plan.base.service!, ...(plan.base.tls !== undefined ? { tls: plan.base.tls } : {}) })],
+    ['declared canary', `${plan.declared!.url} (${plan.declared!.source})`],
+    ...predictions('written base', plan.fromWritten!),
+    ['emitted base', `${describeForm(emitted.form)}${emitted.rewritten ? ' (rewritten)' : ' (as written)'}`],
+    ...predictions('emitted base', emitted.predictions),
+    ...(plan.canaryMapping ? [['canary Mapping', `${plan.canaryMapping} (emitted, weight 0)`] as [string, string]] : []),
+    ...(plan.previewMapping ? [['preview route', plan.previewMapping] as [string, string]] : []),
+    ['strategy', plan.strategy],
+    ['verdict', verdict(plan)],
+  ];
+}
+
+export function explainText(plans: readonly MappingPlan[], settings: Settings): string {
+  if (plans.length === 0) return 'No Rollout in this app routes through Ambassador Mappings: nothing to explain.\n';
+  const blocks = plans.map((plan) => {
+    const lines = rows(plan);
+    const width = Math.max(...lines.map(([label]) => label.length));
+    const title = `Rollout ${plan.rollout.namespace}/${plan.rollout.name} · ${plan.base.kind} ${plan.base.name} (${plan.base.apiVersion})`;
+    return `${title}\n${lines.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n')}\n`;
+  });
+  const guarded = settings.strategy === 'guarded' && plans.some((plan) => plan.strategy === 'guarded');
+  const guardedNotes = guarded
+    ? [
+        `Guarded canaries need this in every Application that renders them, so that Argo CD ignores the weights Argo Rollouts sets:\n\n${GUARDED_APPLICATION_SNIPPET}`,
+        `Trade-off: ${GUARDED_TRADE_OFF}\n`,
+      ]
+    : [];
+  return [...blocks, ...guardedNotes].join('\n');
+}
+
+export function explainData(plans: readonly MappingPlan[], settings: Settings): unknown {
+  const prediction = (p: Prediction) => ({
+    controller: LOGIC_LABELS[p.logic],
+    logic: p.logic,
+    service: p.canary.service,
+    ...(p.canary.tls !== undefined ? { tls: p.canary.tls } : {}),
+    asDeclared: p.differences.length === 0,
+    differences: p.differences,
+  });
+  return {
+    settings: { strategy: settings.strategy, rolloutsVersion: settings.rolloutsVersion, ambassadorApiVersion: settings.ambassadorApiVersion },
+    mappings: plans.map((plan) => ({
+      rollout: plan.rollout,
+      base: plan.base,
+      strategy: plan.strategy,
+      targeted: plan.targeted.map((logic) => LOGIC_LABELS[logic]),
+      ...(plan.declared ? { declared: { url: plan.declared.url, source: plan.declared.source } } : {}),
+      ...(plan.fromWritten ? { fromWritten: plan.fromWritten.map(prediction) } : {}),
+      ...(plan.emitted ? { emitted: { ...plan.emitted.form, rewritten: plan.emitted.rewritten, predictions: plan.emitted.predictions.map(prediction) } } : {}),
+      cloneSafe: plan.cloneSafe,
+      ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
+      ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
+      verdict: verdict(plan),
+    })),
+    ...(settings.strategy === 'guarded' ? { guarded: { applicationSnippet: GUARDED_APPLICATION_SNIPPET, tradeOff: GUARDED_TRADE_OFF } } : {}),
+  };
+}
