@@ -7,12 +7,12 @@ import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
-import { mappingConfigSchema, type LocatedMappingConfig } from './mapping-config.js';
+import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
 import { settingKeys, settingsSchema, settingsTable, type SettingKey, type Settings } from './table.js';
 
 /** Every setting optional (absent: a lower source decides), plus the per-Mapping entries. */
 export const configFileSchema = z.extend(z.partial(settingsSchema), {
-  mappings: z.optional(z.record(z.string(), mappingConfigSchema)),
+  mappings: z.optional(z.record(mappingNameSchema, mappingConfigSchema)),
 });
 
 export interface ConfigFile {
@@ -23,6 +23,7 @@ export interface ConfigFile {
 }
 
 const MAPPING_KEYS = ['canaryService', 'patches', 'preview'];
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Issue = $ZodIssue;
 
@@ -31,6 +32,8 @@ function expectedMessage(issue: $ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type') {
     return `expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
   }
+  // Only the mappings record has a key schema.
+  if (issue.code === 'invalid_key') return 'expected the name of a base Mapping (a Kubernetes object name)';
   if (issue.code === 'invalid_value') {
     const values = issue.values.map((value) => JSON.stringify(value)).join(', ');
     return `expected ${issue.values.length > 1 ? 'one of ' : ''}${values}`;
@@ -105,6 +108,17 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
 
   const root = document.contents;
   const start = at(root?.range[0] ?? 0);
+  // A key such as __proto__ would vanish or change prototypes in the parsed object: refuse it where it is written.
+  const { visit } = yamlLibrary();
+  visit(document, {
+    Pair: (_, pair) => {
+      if (isScalar(pair.key) && PROTOTYPE_KEYS.has(String(pair.key.value))) {
+        const message = `key ${String(pair.key.value)} is not allowed: it names an object prototype`;
+        diagnostics.push(diagnostic('config-key-forbidden', message, at(pair.key.range?.[0] ?? 0), 'remove the key'));
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { ...nothing, diagnostics };
   let value: unknown;
   try {
     value = document.toJS();

@@ -24,6 +24,11 @@ export const mappingConfigSchema = z.strictObject({
   preview: z.optional(previewSchema),
 });
 
+/** A Mapping's name: a Kubernetes object name (DNS subdomain). */
+export const mappingNameSchema = z
+  .string()
+  .check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'expected the name of a base Mapping'), z.maxLength(253));
+
 export type PatchOperation = z.infer<typeof patchOperationSchema>;
 export type PreviewRoute = z.infer<typeof previewSchema>;
 export type MappingConfig = z.infer<typeof mappingConfigSchema>;
