@@ -57,7 +57,7 @@ export function describeHost(host: UpstreamHost): string {
   }
 }
 
-function sameHost(a: UpstreamHost, b: UpstreamHost): boolean {
+export function sameHost(a: UpstreamHost, b: UpstreamHost): boolean {
   return describeHost(a) === describeHost(b);
 }
 

@@ -8,8 +8,10 @@ import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
 import { loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import { parseManifests } from '../manifests/parse.js';
+import { audit as auditObjects } from '../audit/audit.js';
+import { auditData, auditText, findingCount } from '../report/audit.js';
 import { resolveSettings } from '../settings/resolve.js';
-import { parameterName, settingKeys, settingsTable } from '../settings/table.js';
+import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { explainData, explainText } from '../report/explain.js';
 import type { Settings } from '../settings/table.js';
@@ -44,6 +46,9 @@ Usage:
   canary-mapping generate [DIR|-] [flags]   render DIR (default .) or stdin; the CMP generate command
   canary-mapping explain [DIR|-] [flags]    per Rollout and base Mapping: declared canary, what each controller
                                             version creates, strategy, verdict (--output json for scripts)
+  canary-mapping audit [FILE|-] [flags]     check live canary Mappings (kubectl get rollouts.argoproj.io,
+                                            mappings.getambassador.io -A -o yaml) against the declared canaries;
+                                            exit 1 on findings (--output json for scripts)
   canary-mapping parameters                 print the parameter announcement (CMP parameters.dynamic)
   canary-mapping version                    print the version
 
@@ -54,9 +59,9 @@ Manifests go to stdout; problems go to stderr as file:line:column, and the exit 
 `;
 }
 
-function failure(diagnostics: readonly Diagnostic[], exitCode = EXIT_PROBLEMS): CliResult {
+function failure(diagnostics: readonly Diagnostic[], exitCode = EXIT_PROBLEMS, outcome = 'nothing was rendered'): CliResult {
   const count = diagnostics.length;
-  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}; nothing was rendered\n`;
+  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}; ${outcome}\n`;
   return { exitCode, stdout: '', stderr: `${diagnostics.map(formatDiagnostic).join('\n')}\n${summary}` };
 }
 
@@ -156,6 +161,49 @@ async function explain(target: string, args: ParsedArgs, environment: Environmen
   return { ...failed, stderr: `${report}\n${failed.stderr}` };
 }
 
+/** The settings audit reads: which controller logics to check, and the API the controller reads bases through. */
+const AUDIT_SETTINGS: readonly string[] = ['rolloutsVersion', 'ambassadorApiVersion'];
+
+const NOT_READABLE: Record<string, string> = { ENOENT: 'does not exist', EISDIR: 'is a directory', EACCES: 'is not readable' };
+
+/**
+ * Live objects in, a report out. Findings are the requested output, so the report goes to stdout with exit 1; bad
+ * input (exit 2) prints nothing there. No `.canary-mapping.yaml` is read: live objects are not an app directory.
+ */
+async function audit(target: string, args: ParsedArgs, environment: Environment, io: CliIo): Promise<CliResult> {
+  const refuse = (diagnostics: readonly Diagnostic[]) => failure(diagnostics, EXIT_USAGE, 'nothing was audited');
+  const unused = Object.keys(args.flags).filter((key) => !AUDIT_SETTINGS.includes(key));
+  const { settings, diagnostics: settingProblems } = resolveSettings({ flags: args.flags, environment });
+  const flagProblems = unused.map((key) =>
+    diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version and --output'),
+  );
+  if (flagProblems.length + settingProblems.length > 0) return refuse([...flagProblems, ...settingProblems]);
+  let text: string;
+  if (target === '-') {
+    text = await (io.readStdin ?? readStdinText)();
+  } else {
+    try {
+      text = readFileSync(resolve(io.cwd, target), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      const hint = 'pass a file written by `kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml`, or - to read stdin';
+      return refuse([diagnostic('audit-input-unreadable', `${target} ${NOT_READABLE[code] ?? `cannot be read (${code})`}`, undefined, hint)]);
+    }
+  }
+  const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { json: /\.json$/i.test(target) });
+  if (parsed.diagnostics.length === 0 && parsed.manifests.length === 0) {
+    const hint = 'check the kubectl context and namespace: kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml';
+    parsed.diagnostics.push(diagnostic('audit-no-objects', `found no Kubernetes objects in ${target === '-' ? 'stdin' : target}`, undefined, hint));
+  }
+  // The parser's hint speaks of app directories; the audit input is a dump of live objects.
+  const hint = 'audit reads what `kubectl get … -o yaml` or `-o json` prints: Kubernetes objects, or Lists of them';
+  if (parsed.diagnostics.length > 0) return refuse(parsed.diagnostics.map((d) => (d.code === 'not-an-object' ? { ...d, hint } : d)));
+  const result = auditObjects(parsed.manifests, settings);
+  if (result.diagnostics.length > 0) return refuse(result.diagnostics);
+  const report = args.output === 'json' ? `${JSON.stringify(auditData(result, settings), null, 2)}\n` : auditText(result, settings);
+  return { exitCode: findingCount(result) > 0 ? EXIT_PROBLEMS : 0, stdout: report, stderr: '' };
+}
+
 export async function runCli(argv: readonly string[], environment: Environment, io: CliIo): Promise<CliResult> {
   const args = parseArgs(argv);
   if (args.help || args.command === 'help') return { exitCode: 0, stdout: usage(), stderr: '' };
@@ -169,6 +217,8 @@ export async function runCli(argv: readonly string[], environment: Environment, 
       return extra(1) ?? generate(args.positional[0] ?? '.', args.flags, environment, io);
     case 'explain':
       return extra(1) ?? explain(args.positional[0] ?? '.', args, environment, io);
+    case 'audit':
+      return extra(1) ?? audit(args.positional[0] ?? '-', args, environment, io);
     case 'parameters':
       return extra(0) ?? { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(), null, 2)}\n`, stderr: '' };
     case 'version':

@@ -27,7 +27,7 @@ export const GUARDED_APPLICATION_SNIPPET = `spec:
       - RespectIgnoreDifferences=true
 `;
 
-function describeForm(form: BaseForm): string {
+export function describeForm(form: BaseForm): string {
   return form.tls === undefined ? form.service : `${form.service} with tls: ${JSON.stringify(form.tls)}`;
 }
 

@@ -60,6 +60,6 @@ export function emulateCanary(
 }
 
 /** `identity-canary:443` or `identity-canary:443 with tls: true`: how the canary reads in a message. */
-export function describeEmulatedCanary(canary: EmulatedCanary): string {
+export function describeEmulatedCanary(canary: Pick<EmulatedCanary, 'service' | 'tls'>): string {
   return canary.tls === undefined ? `\`${canary.service}\`` : `\`${canary.service}\` with tls: ${JSON.stringify(canary.tls)}`;
 }

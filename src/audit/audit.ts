@@ -1,0 +1,361 @@
+// `canary-mapping audit`: live Rollouts and Mappings in, findings out. For every base Mapping of every Rollout that
+// routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
+// what each targeted controller logic would copy the live base into is. Pure: no I/O.
+import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
+import { parseServiceUrl } from '../ambassador/service-url.js';
+import { describeHost, resolveUpstream, sameHost, sameUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
+import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
+import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
+import { indexObjects, type Indexed } from '../core/object-index.js';
+import { locate } from '../manifests/locate.js';
+import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
+import { canaryMappingName } from '../rollouts/canary-name.js';
+import { describeEmulatedCanary, emulateCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
+import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
+import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
+
+/** How a canary, live or as a controller would create it, differs from the declared canary. */
+export type Difference = 'lost-scheme' | 'unexpected-tls' | 'wrong-namespace' | 'wrong-port' | 'points-at-stable' | 'wrong-service' | 'canary-unparseable';
+
+export const FINDING_CODES = [
+  'lost-scheme',
+  'unexpected-tls',
+  'wrong-namespace',
+  'wrong-port',
+  'points-at-stable',
+  'wrong-service',
+  'canary-unparseable',
+  'would-break',
+  'base-missing',
+  'base-invalid',
+  'base-not-stable-service',
+  'declaration-invalid',
+  'rollout-invalid',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export interface Finding {
+  code: FindingCode;
+  message: string;
+  location: SourceLocation;
+  /** would-break: the controller logic whose copy would be wrong, and how. */
+  logic?: ControllerLogic;
+  because?: Difference[];
+}
+
+/** What one controller logic would create from the live base now. */
+export interface Copy {
+  logic: ControllerLogic;
+  service: string;
+  tls?: unknown;
+  differences: Difference[];
+}
+
+export interface AuditEntry {
+  rollout: { namespace: string; name: string };
+  /** Absent when the Rollout names no usable base; only the name when the base is not in the input. */
+  base?: { name: string; apiVersion?: string; kind?: string; service?: string; tls?: unknown };
+  status: 'findings' | 'clean' | 'skipped';
+  declared?: { url: string; source: DeclaredCanary['source'] };
+  /** Why no declared canary is known; the canary is then only checked for pointing at stable. */
+  undeclared?: string;
+  /** The live `<base>-canary`; `guarded` when the plugin emitted it (it carries the guard label). */
+  canary?: { name: string; service?: string; tls?: unknown; guarded: boolean };
+  copies: Copy[];
+  findings: Finding[];
+  /** What to do about the findings. */
+  fix?: string;
+}
+
+export interface AuditSettings {
+  rolloutsVersion: string;
+  ambassadorApiVersion: AmbassadorApiVersion;
+}
+
+export interface AuditResult {
+  targeted: ControllerLogic[];
+  entries: AuditEntry[];
+  /** Problems with the input itself (an object given twice): the audit cannot be trusted. */
+  diagnostics: Diagnostic[];
+}
+
+interface Lookup {
+  mappings: readonly Indexed[];
+  settings: AuditSettings;
+  targeted: ControllerLogic[];
+}
+
+interface Observed {
+  code: Difference;
+  /** A predicate of the canary: "speaks plain HTTP, but …". */
+  text: string;
+}
+
+/** Which other host a canary dials: stable (`stable` holds what the base dials, then the stableService), or not the declared one. */
+function hostDifference(written: string, host: UpstreamHost, declared: Upstream | undefined, stable: readonly UpstreamHost[]): Observed | undefined {
+  const servesStable = stable.findIndex((candidate) => sameHost(candidate, host));
+  if (servesStable >= 0) {
+    const which = servesStable === 0 ? 'the upstream of the base' : "the Rollout's stableService";
+    return { code: 'points-at-stable', text: `dials ${describeHost(host)}, ${which}: the canary's share of the traffic goes to stable pods` };
+  }
+  if (!declared) return undefined;
+  if (host.kind === 'service' && declared.host.kind === 'service' && host.name === declared.host.name) {
+    const text = written.includes('.')
+      ? `dials namespace ${host.namespace} instead of ${declared.host.namespace}`
+      : `names no namespace, so Emissary looks for Service ${host.name} in ${host.namespace}, the Mapping's namespace, instead of ${declared.host.namespace}`;
+    return { code: 'wrong-namespace', text };
+  }
+  return { code: 'wrong-service', text: `dials ${describeHost(host)} instead of ${describeHost(declared.host)}` };
+}
+
+/** How a canary's upstream differs from the declared one, in the words users search for; without one, only stable. */
+function compare(service: unknown, tls: unknown, namespace: string, declared: Upstream | undefined, stable: readonly UpstreamHost[]): Observed[] {
+  if (typeof service !== 'string') return [{ code: 'canary-unparseable', text: 'has no spec.service' }];
+  const parsed = parseServiceUrl(service);
+  if (!parsed.ok) return [{ code: 'canary-unparseable', text: `has a service Emissary cannot use: ${parsed.problem}` }];
+  const actual = resolveUpstream(parsed.url, tls, namespace);
+  const found: Observed[] = [];
+  if (declared && actual.tls !== declared.tls) {
+    found.push(
+      actual.tls
+        ? { code: 'unexpected-tls', text: 'originates TLS, but the declared canary speaks plain HTTP' }
+        : { code: 'lost-scheme', text: 'speaks plain HTTP, but the declared canary originates TLS' },
+    );
+  }
+  const host = declared && sameHost(actual.host, declared.host) ? undefined : hostDifference(parsed.url.host, actual.host, declared, stable);
+  if (host) found.push(host);
+  if (declared && actual.port !== declared.port) found.push({ code: 'wrong-port', text: `dials port ${actual.port} instead of ${declared.port}` });
+  return found;
+}
+
+function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
+  return {
+    rollout: { namespace: rollout.namespace, name: rollout.name },
+    status: 'findings',
+    copies: [],
+    findings: [
+      {
+        code: 'rollout-invalid',
+        message: `Rollout ${rollout.namespace}/${rollout.name} routes through Ambassador, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or invalid: the controller creates no canary`,
+        location: locate(rollout.manifest.origin, CANARY_PATH, { key: true }),
+      },
+    ],
+    fix: 'Set spec.strategy.canary.stableService, canaryService and trafficRouting.ambassador.mappings (a list of base Mapping names) in Git and sync.',
+  };
+}
+
+/** The base the controller finds under `baseName`, or the finding that it finds none. */
+function findBase(rollout: Indexed, baseName: string, position: number, lookup: Lookup): Indexed | AuditEntry {
+  const apiVersion = lookup.settings.ambassadorApiVersion;
+  const kind = kindReadThrough(apiVersion);
+  const sameName = lookup.mappings.filter((m) => m.name === baseName && m.namespace === rollout.namespace);
+  const base = sameName.find((m) => m.group === groupOf(apiVersion) && m.kind === kind);
+  if (base) return base;
+  const other = sameName[0];
+  const where = `namespace ${rollout.namespace}`;
+  const [message, fix] = other
+    ? [
+        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${baseName}; the input has it as a ${other.kind} of ${other.manifest.object.apiVersion}, but the controller reads ${kind}s through ${apiVersion} and finds no base`,
+        `Pass --ambassador-api-version with the controller's --ambassador-api-version; if it is ${apiVersion}, create the base as a ${kind} of ${groupOf(apiVersion)}.`,
+      ]
+    : [
+        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${baseName}, which is not in the input in ${where}`,
+        `If the input leaves out the Mappings of ${where}, include them (kubectl get rollouts.argoproj.io,mappings.getambassador.io -n ${rollout.namespace} -o yaml). Otherwise the controller cannot find the base either: create it, or fix the name in trafficRouting.ambassador.mappings.`,
+      ];
+  return {
+    rollout: { namespace: rollout.namespace, name: rollout.name },
+    base: { name: baseName },
+    status: 'findings',
+    copies: [],
+    findings: [{ code: 'base-missing', message, location: locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]) }],
+    fix,
+  };
+}
+
+interface Declaration {
+  declared?: DeclaredCanary;
+  undeclared?: string;
+  finding?: Finding;
+}
+
+/**
+ * The annotation on the live base (the user's template, or the URL the plugin wrote when it rewrote the base), else
+ * the canary derived from the base. The config file is not in the cluster: a guarded canary declared only there is
+ * checked for pointing at stable alone.
+ */
+function declare(base: Indexed, context: DeclarationContext, derived: DeclaredCanary | undefined, guarded: boolean): Declaration {
+  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
+  if (annotation !== undefined) {
+    const result = typeof annotation === 'string' ? templatedCanary(context, { text: annotation, source: 'annotation' }) : { ok: false as const, problem: 'it is not a string' };
+    if (result.ok) return { declared: result.declared };
+    return {
+      undeclared: `annotation ${CANARY_SERVICE_ANNOTATION} of the base gives no canary URL`,
+      finding: {
+        code: 'declaration-invalid',
+        message: `annotation ${CANARY_SERVICE_ANNOTATION} of Mapping ${base.namespace}/${base.name}: ${result.problem}`,
+        location: locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]),
+      },
+    };
+  }
+  if (guarded) return { undeclared: 'the plugin emitted the canary from a declaration in Git that the cluster does not record' };
+  if (derived) return { declared: derived };
+  return { undeclared: "none can be derived from a base that does not dial the Rollout's stableService" };
+}
+
+interface FixInput {
+  namespace: string;
+  base: string;
+  services: RolloutServices;
+  findings: Finding[];
+  canary?: { name: string; guarded: boolean; wrong: boolean };
+  /** The declared canary cannot be copied from the base by any controller. */
+  uncopyable: boolean;
+  copies: Copy[];
+  targeted: ControllerLogic[];
+}
+
+function fixFor(input: FixInput): string | undefined {
+  const { namespace, canary, findings } = input;
+  if (findings.length === 0) return undefined;
+  const codes = new Set(findings.map((f) => f.code));
+  const deletion = canary?.wrong
+    ? `delete Mapping ${namespace}/${canary.name} (the controller never recomputes an existing canary's service; it creates a new one from the base while the canary weight is above 0)`
+    : undefined;
+  const deleteCanary = deletion ? ` Then ${deletion}.` : '';
+  if (codes.has('base-not-stable-service')) {
+    return `Point spec.service of base Mapping ${namespace}/${input.base} at the stableService ${input.services.stableService} in Git (canary-mapping generate refuses this base) and sync.${deleteCanary}`;
+  }
+  if (codes.has('declaration-invalid')) {
+    return `Fix annotation ${CANARY_SERVICE_ANNOTATION} of Mapping ${namespace}/${input.base} in Git (an explicit full URL, e.g. https://{{canaryService}}.{{namespace}}:8443) and sync.${deleteCanary}`;
+  }
+  if (canary?.guarded) return `Sync the app: the plugin emitted this canary (label ${GUARD_LABEL}) and it was changed in the cluster; Argo CD puts the declared one back.`;
+  if (input.uncopyable) {
+    const after = canary ? " Argo CD then applies the declared canary over the controller's copy." : ' Do it before the next update.';
+    return `No controller copies this base into the declared canary: render the app with strategy guarded, install the guard policy (deploy/guard/) and sync.${after}`;
+  }
+  const breaking = input.copies.filter((copy) => copy.differences.length > 0);
+  if (breaking.length === 0 && deletion) return `The base is safe now: ${deletion}.`;
+  const safe = input.targeted.filter((logic) => !breaking.some((copy) => copy.logic === logic));
+  const version = safe.length > 0 ? ` If every controller you run is ${LOGIC_LABELS[safe[0]!]}, audit with --rollouts-version set to its version.` : '';
+  const when = canary ? '' : ' before the next update';
+  return `Re-render the app with canary-mapping and sync${when}: clone-safe rewrites the base so that every targeted controller copies it into the declared canary (or set strategy guarded).${deleteCanary}${version}`;
+}
+
+/** The fields of a live Mapping that decide its upstream, as far as they are there. */
+function liveUpstreamFields(mapping: Indexed): { service?: string; tls?: unknown } {
+  const service = getPath(mapping.manifest.object, ['spec', 'service']);
+  const tls = getPath(mapping.manifest.object, ['spec', 'tls']);
+  return { ...(typeof service === 'string' ? { service } : {}), ...(tls !== undefined ? { tls } : {}) };
+}
+
+function auditBase(rollout: Indexed, services: RolloutServices, baseName: string, position: number, lookup: Lookup): AuditEntry {
+  const found = findBase(rollout, baseName, position, lookup);
+  if ('findings' in found) return found;
+  const base = found;
+  const { namespace } = rollout;
+  const object = base.manifest.object;
+  const fields = liveUpstreamFields(base);
+  const { service, tls } = fields;
+  const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...fields } };
+  if (getPath(metadataOf(object).annotations, [SKIP_ANNOTATION]) === 'true') return { ...start, status: 'skipped', copies: [], findings: [] };
+  const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
+  const parsed = service === undefined ? undefined : parseServiceUrl(service);
+  if (service === undefined || !parsed?.ok) {
+    const problem = parsed && !parsed.ok ? parsed.problem : `base Mapping ${base.name} has no spec.service`;
+    const fix = `Fix spec.service of Mapping ${namespace}/${base.name} in Git: neither Emissary nor the controller can use it.`;
+    return { ...start, status: 'findings', copies: [], findings: [{ code: 'base-invalid', message: problem, location: serviceAt() }], fix };
+  }
+  const stable = resolveUpstream(parsed.url, tls, namespace);
+  const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
+  const dialsStable = sameHost(stable.host, stableService);
+  const canaryName = canaryMappingName(base.name);
+  const live = lookup.mappings.find((m) => m.name === canaryName && m.namespace === namespace && m.group === base.group && m.kind === base.kind);
+  const guarded = live !== undefined && getPath(metadataOf(live.manifest.object).labels, [GUARD_LABEL]) === 'true';
+  const context: DeclarationContext = {
+    base: parsed.url,
+    stable,
+    rollout: { name: rollout.name, namespace, stableService: services.stableService, canaryService: services.canaryService },
+    mapping: base.name,
+  };
+  // Only a base that dials the stableService has a canary derived from it: its first host label is replaced.
+  const derived = dialsStable ? derivedCanary(context) : undefined;
+  const declaration = declare(base, context, derived, guarded);
+  const declared = declaration.declared?.upstream;
+  const stableHosts = [stable.host, stableService];
+
+  const findings: Finding[] = [];
+  if (!dialsStable) {
+    findings.push({
+      code: 'base-not-stable-service',
+      message: `base Mapping ${base.name} dials ${describeHost(stable.host)}, not the Rollout's stableService ${services.stableService}: the controller only knows how to turn the stable Service into the canary Service, so its copy of this base may keep serving stable`,
+      location: serviceAt(),
+    });
+  }
+  if (declaration.finding) findings.push(declaration.finding);
+  const copies = lookup.targeted.map((logic): Copy & { observed: Observed[] } => {
+    const copy = emulateCanary({ apiVersion: object.apiVersion, spec: { service, ...(tls !== undefined ? { tls } : {}) } }, services, logic, lookup.settings.ambassadorApiVersion);
+    if (!copy) throw new Error('bug: audit emulated a base the controller cannot read');
+    const observed = compare(copy.service, copy.tls, namespace, declared, stableHosts);
+    return { logic, service: copy.service, ...(copy.tls !== undefined ? { tls: copy.tls } : {}), differences: observed.map((o) => o.code), observed };
+  });
+  const canary = live && { name: canaryName, ...liveUpstreamFields(live), guarded };
+  const canaryFindings = canary ? compare(canary.service, canary.tls, namespace, declared, stableHosts) : [];
+  if (live && canaryFindings.length > 0) {
+    const location = locate(live.manifest.origin, ['spec', 'service']);
+    findings.push(...canaryFindings.map((o): Finding => ({ code: o.code, message: `Mapping ${namespace}/${canaryName} ${o.text}`, location })));
+  }
+  // The base decides the next canary; while one exists, it is what carries traffic and what is checked.
+  for (const copy of live ? [] : copies.filter((c) => c.observed.length > 0)) {
+    findings.push({
+      code: 'would-break',
+      message: `${LOGIC_LABELS[copy.logic]} would copy the base into ${describeEmulatedCanary(copy)}, which ${copy.observed.map((o) => o.text).join('; ')}`,
+      location: serviceAt(),
+      logic: copy.logic,
+      because: copy.differences,
+    });
+  }
+  const fix = fixFor({
+    namespace,
+    base: base.name,
+    services,
+    findings,
+    ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
+    uncopyable: declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared),
+    copies,
+    targeted: lookup.targeted,
+  });
+  return {
+    ...start,
+    status: findings.length > 0 ? 'findings' : 'clean',
+    ...(declaration.declared ? { declared: { url: declaration.declared.url, source: declaration.declared.source } } : {}),
+    ...(declaration.undeclared ? { undeclared: declaration.undeclared } : {}),
+    ...(canary ? { canary } : {}),
+    copies: copies.map(({ observed: _, ...copy }) => copy),
+    findings,
+    ...(fix ? { fix } : {}),
+  };
+}
+
+function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
+  const routing = ambassadorRoutingOf(rollout.manifest.object);
+  if (!routing) return [];
+  const { mappings: names, stableService, canaryService } = routing;
+  const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  const missing = [
+    ...(named(stableService) ? [] : ['stableService']),
+    ...(named(canaryService) ? [] : ['canaryService']),
+    ...(Array.isArray(names) && names.length > 0 && names.every(named) ? [] : ['trafficRouting.ambassador.mappings']),
+  ];
+  if (missing.length > 0) return [invalidRollout(rollout, missing)];
+  const services = { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace };
+  return (names as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
+}
+
+export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {
+  const diagnostics: Diagnostic[] = [];
+  const objects = indexObjects(manifests, undefined, diagnostics);
+  const lookup: Lookup = { mappings: objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind)), settings, targeted: logicsFor(settings.rolloutsVersion) };
+  return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };
+}

@@ -1,0 +1,142 @@
+// The audit's classification on small live inputs: each finding code, the declared canary's sources, the fix chosen.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { audit, type AuditEntry, type AuditSettings } from '../../src/audit/audit.js';
+import { parseManifests } from '../../src/manifests/parse.js';
+
+const defaults: AuditSettings = { rolloutsVersion: 'any', ambassadorApiVersion: 'getambassador.io/v2' };
+
+function rollout(name: string, canary: string, extra = ''): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ${name}, namespace: shop}
+spec:
+  strategy:
+    canary:
+      stableService: ${name}
+      ${canary ? `canaryService: ${canary}` : ''}
+      trafficRouting: {ambassador: {mappings: [${name}]}}
+${extra}`;
+}
+
+function mapping(name: string, spec: string, metadata = '', apiVersion = 'getambassador.io/v2', kind = 'Mapping'): string {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: shop
+${metadata}
+spec: {prefix: /${name}/, ${spec}}
+`;
+}
+
+function run(documents: string[], settings: Partial<AuditSettings> = {}): AuditEntry[] {
+  const parsed = parseManifests({ path: 'live.yaml', text: documents.join('---\n') }, { json: false });
+  assert.deepEqual(parsed.diagnostics, []);
+  const result = audit(parsed.manifests, { ...defaults, ...settings });
+  assert.deepEqual(result.diagnostics, []);
+  return result.entries;
+}
+
+const codes = (entry: AuditEntry | undefined) => entry?.findings.map((f) => f.code);
+
+describe('audit of a live canary', () => {
+  it('names each way the canary differs from the declared one', () => {
+    const [entry] = run([rollout('web', 'web-canary'), mapping('web', 'service: "http://web:80"'), mapping('web-canary', 'service: "https://other.shop:8080", weight: 5')]);
+    assert.deepEqual(codes(entry), ['unexpected-tls', 'wrong-service', 'wrong-port']);
+    assert.equal(entry!.findings[0]!.location.file, 'live.yaml');
+    assert.equal(entry!.findings[0]!.location.line, 25, 'at spec.service of the live canary');
+  });
+
+  it('tells a lost namespace from a wrong one', () => {
+    const declared = 'annotations: {canary-mapping.dev/canary-service: "http://web-canary.web-canary:80"}';
+    const messages = ['web-canary:80', 'web-canary.other:80'].map((service) => {
+      const [entry] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"', `  ${declared}`), mapping('web-canary', `service: "${service}"`)]);
+      assert.deepEqual(codes(entry), ['wrong-namespace']);
+      return entry!.findings[0]!.message;
+    });
+    assert.match(messages[0]!, /names no namespace, so Emissary looks for Service web-canary in shop/);
+    assert.match(messages[1]!, /dials namespace other instead of web-canary/);
+  });
+
+  it('reports a canary with no usable service', () => {
+    const [entry] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"'), mapping('web-canary', 'weight: 5')]);
+    assert.deepEqual(codes(entry), ['canary-unparseable']);
+  });
+
+  it('checks a guarded canary whose declaration is not in the cluster only for pointing at stable', () => {
+    const guard = '  labels: {canary-mapping.dev/guard: "true"}';
+    const [elsewhere] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"'), mapping('web-canary', 'service: "http://web-canary:8080"', guard)]);
+    assert.equal(elsewhere!.status, 'clean');
+    assert.match(elsewhere!.undeclared!, /does not record/);
+    const [stable] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"'), mapping('web-canary', 'service: "web:80"', guard)]);
+    assert.deepEqual(codes(stable), ['points-at-stable']);
+    assert.match(stable!.fix!, /^Sync the app/);
+  });
+});
+
+describe('audit of a base without a canary', () => {
+  it('reports the controller versions that would break it, and only those targeted', () => {
+    const documents = [rollout('s', 's-canary'), mapping('s', 'service: "https://s:443"')];
+    const [both] = run(documents);
+    assert.deepEqual(codes(both), ['would-break', 'would-break']);
+    assert.deepEqual(both!.findings.map((f) => [f.logic, f.because]), [
+      ['host-rebuild', ['lost-scheme']],
+      ['first-replace', ['canary-unparseable']],
+    ]);
+    assert.match(both!.fix!, /before the next update/);
+    const [current] = run(documents, { rolloutsVersion: '1.8' });
+    assert.deepEqual(current!.findings.map((f) => f.logic), ['first-replace']);
+  });
+
+  it('reads the base through the controller API version: tls: true becomes https:// in v3alpha1, lost again by <= 1.6.6', () => {
+    const documents = [rollout('web', 'web-canary'), mapping('web', 'service: "web:443", tls: true')];
+    assert.equal(run(documents)[0]!.status, 'clean');
+    const [viaV3] = run(documents, { ambassadorApiVersion: 'getambassador.io/v3alpha1' });
+    assert.deepEqual(viaV3!.findings.map((f) => [f.code, f.logic]), [['would-break', 'host-rebuild']]);
+  });
+
+  it('wants guarded for a declared canary no controller can copy', () => {
+    const declared = '  annotations: {canary-mapping.dev/canary-service: "http://{{canaryService}}.{{namespace}}:8080"}';
+    const [entry] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"', declared)]);
+    assert.deepEqual(entry!.declared, { url: 'http://web-canary.shop:8080', source: 'annotation' });
+    assert.deepEqual(codes(entry), ['would-break', 'would-break']);
+    assert.match(entry!.fix!, /strategy guarded, install the guard policy/);
+  });
+});
+
+describe('audit of what surrounds the canary', () => {
+  it('reports a Rollout the controller cannot use', () => {
+    const [entry] = run([rollout('web', '')]);
+    assert.deepEqual(codes(entry), ['rollout-invalid']);
+    assert.match(entry!.findings[0]!.message, /canaryService is missing/);
+  });
+
+  it('reports a missing base, and one of a kind the controller does not read', () => {
+    assert.deepEqual(codes(run([rollout('web', 'web-canary')])[0]), ['base-missing']);
+    const [otherKind] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"')], { ambassadorApiVersion: 'x.getambassador.io/v3alpha1' });
+    assert.match(otherKind!.findings[0]!.message, /reads AmbassadorMappings through x\.getambassador\.io\/v3alpha1/);
+  });
+
+  it('reports a base without a usable service, or with a broken declaration', () => {
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), mapping('web', 'service: "web:https"')])[0]), ['base-invalid']);
+    const broken = '  annotations: {canary-mapping.dev/canary-service: "https://{{canary}}:443"}';
+    const [entry] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"', broken), mapping('web-canary', 'service: "web-canary:80"')]);
+    assert.deepEqual(codes(entry), ['declaration-invalid']);
+    assert.match(entry!.findings[0]!.message, /unknown variable `\{\{canary\}\}`/);
+  });
+
+  it('skips only a base whose skip annotation is "true"', () => {
+    const skip = (value: string) => run([rollout('s', 's-canary'), mapping('s', 'service: "https://s:443"', `  annotations: {canary-mapping.dev/skip: "${value}"}`)])[0]!;
+    assert.equal(skip('true').status, 'skipped');
+    assert.equal(skip('false').status, 'findings');
+  });
+
+  it('refuses input that holds an object twice', () => {
+    const parsed = parseManifests({ path: 'live.yaml', text: [mapping('web', 'service: "web:80"'), mapping('web', 'service: "web:80"')].join('---\n') }, { json: false });
+    assert.deepEqual(
+      audit(parsed.manifests, defaults).diagnostics.map((d) => d.code),
+      ['duplicate-object'],
+    );
+  });
+});
