@@ -6,7 +6,7 @@ import { solveCloneSafe, type Solution } from '../canary/clone-safe-solver.js';
 import { deriveDeclaredCanary, type DeclaredCanary } from '../canary/declared-canary.js';
 import type { FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, nameOf, namespaceOf, type Manifest } from '../manifests/manifest.js';
+import { getPath, nameOf, namespaceOf, renaming, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
 import { LOGIC_LABELS, logicsFor } from '../rollouts/controller-logic.js';
@@ -146,7 +146,13 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
       if (!base) {
         const inNamespace = sameName.find((m) => m.namespace === rollout.namespace);
         const elsewhere = sameName.find((m) => m.namespace !== rollout.namespace);
-        const [message, hint] = inNamespace
+        const renamed = inNamespace ? undefined : renamedMapping(mappings, baseName, rollout.namespace);
+        const [message, hint] = renamed
+          ? [
+              `${who} names Mapping ${baseName}, which is not in this app in namespace ${rollout.namespace}: ${renamed.renderer} renamed it to ${renamed.name} (written at ${formatLocation(renamed.at)}) but left the Rollout's reference to it as it was`,
+              renamed.hint,
+            ]
+          : inNamespace
           ? [
               `${who} names Mapping ${baseName}, which is of kind ${inNamespace.kind} (${inNamespace.manifest.object.apiVersion}), but the controller reads ${controllerKind}s through ${settings.ambassadorApiVersion} and would never find it`,
               `set ambassador-api-version to the controller's --ambassador-api-version, or write ${baseName} as a ${controllerGroup} ${controllerKind}`,
@@ -265,6 +271,15 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
     });
   }
   return { edits, plans, diagnostics };
+}
+
+/** A Mapping a renderer (Kustomize's namePrefix, say) renamed away from the name a Rollout still uses. */
+function renamedMapping(mappings: readonly Indexed[], writtenName: string, namespace: string) {
+  for (const mapping of mappings) {
+    const renamed = mapping.namespace === namespace ? renaming(mapping.manifest.origin) : undefined;
+    if (renamed?.written === writtenName) return { ...renamed, name: mapping.name, at: locate(mapping.manifest.origin) };
+  }
+  return undefined;
 }
 
 function rewriteEdits(service: string, tls: unknown, solution: Solution, declared: DeclaredCanary): FieldEdit[] {
