@@ -4,7 +4,7 @@
 // Everything here goes through the built bundle and the commands written in cmp-plugin.yaml, never through src/.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +33,8 @@ interface RunResult {
 
 const IDENTITY_PATH = 'apps/identity';
 const BROKEN_PATH = 'apps/broken';
+/** A Kustomize app, a base and an overlay (test/golden/kustomize-overlay); the Application's path is the overlay. */
+const KUSTOMIZED_PATH = 'apps/kustomized/overlays/prod';
 /** The cmp-server's default deadline for a whole request. */
 const DEADLINE_MS = 60_000;
 /** The sidecar's user (DESIGN.md section 3). */
@@ -130,6 +132,7 @@ function buildRepository(): string {
   cpSync(join(repoRoot, 'examples', 'identity'), join(source, IDENTITY_PATH), { recursive: true });
   cpSync(join(contract, 'identity-additions'), join(source, IDENTITY_PATH), { recursive: true });
   cpSync(join(contract, 'broken'), join(source, BROKEN_PATH), { recursive: true });
+  cpSync(join(repoRoot, 'test', 'golden', 'kustomize-overlay', 'input'), join(source, 'apps', 'kustomized'), { recursive: true });
   writeFileSync(join(source, 'README.md'), 'Deploy repository of the canary-mapping contract test.\n');
   return source;
 }
@@ -272,6 +275,22 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     assert.match(result.stderr, new RegExp(`^apps/broken/mapping\\.yaml:${serviceLine}:\\d+: error\\[`, 'm'), 'the grpc:// service line is named');
     assert.ok(!result.stderr.includes(root), 'no temp dir of the cmp-server in the message');
     assert.doesNotMatch(result.stderr, /Usage:/, 'no usage text on errors');
+  });
+
+  it('generate renders a Kustomize overlay at its path with the kubectl on PATH, without a shell or HOME', async (t) => {
+    // The system part of the PATH argoEnvironment gives.
+    if (!['/usr/bin', '/bin'].some((dir) => existsSync(join(dir, 'kubectl')) || existsSync(join(dir, 'kustomize')))) {
+      t.skip('kubectl not installed (neither kubectl nor kustomize in /usr/bin or /bin): the Kustomize app needs one');
+      return;
+    }
+    const command = argv(readPlugin().spec?.generate, 'generate');
+    const result = await run(command, join(root, KUSTOMIZED_PATH), argoEnvironment(binDir, KUSTOMIZED_PATH));
+
+    assert.equal(result.stderr, '', 'nothing on stderr');
+    assert.equal(result.code, 0, 'exit status 0');
+    const mapping = parseObjects(result.stdout, 'stdout').find((o) => o.kind === 'Mapping');
+    assert.equal(mapping?.metadata.namespace, 'iam', 'the overlay set the namespace');
+    assert.equal(mapping?.spec.service, 'identity:443', 'the rendered base Mapping was made clone-safe');
   });
 
   it('the dynamic parameters command prints exactly the static announcement', async () => {

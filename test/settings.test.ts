@@ -60,11 +60,11 @@ describe('precedence', () => {
     });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(settings, {
+      ...defaultSettings,
       strategy: 'clone-safe',
       rolloutsVersion: '1.6',
       ambassadorApiVersion: 'getambassador.io/v3alpha1',
       legacyTlsContext: 'upstream-tls',
-      exclude: [],
     });
   });
 });
@@ -152,7 +152,7 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
   test('unknown parameter given as a map: reported as unknown only', () => {
     const d = single(resolve({ environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'm', map: { k: 'v' } }) } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
-    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*exclude$/);
+    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*\bexclude\b/);
   });
 
   const mismatches = [
@@ -389,6 +389,10 @@ test('the announcement lists every setting with its default under its collection
       { name: 'ambassador-api-version', collectionType: 'string', string: 'getambassador.io/v2', array: undefined },
       { name: 'legacy-tls-context', collectionType: 'string', string: '', array: undefined },
       { name: 'exclude', collectionType: 'array', string: undefined, array: [] },
+      { name: 'source', collectionType: 'string', string: 'auto', array: undefined },
+      { name: 'kustomize-path', collectionType: 'string', string: '', array: undefined },
+      { name: 'kustomize-args', collectionType: 'array', string: undefined, array: [] },
+      { name: 'kustomize-timeout', collectionType: 'string', string: '45', array: undefined },
     ],
   );
   assert.ok(announcement.every((parameter) => parameter.title && parameter.tooltip && !parameter.tooltip.includes('`')));

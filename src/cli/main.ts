@@ -6,10 +6,9 @@ import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
-import { loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
-import { parseManifests } from '../manifests/parse.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { parameterName, settingKeys, settingsTable } from '../settings/table.js';
+import { readSource } from '../sources/source.js';
 import { parseArgs } from './args.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
@@ -24,6 +23,8 @@ export interface CliIo {
   cwd: string;
   version: string;
   readStdin?: () => Promise<string>;
+  /** Aborted when the plugin must stop: a running Kustomize is killed with everything it started. */
+  signal?: AbortSignal;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -87,25 +88,21 @@ async function generate(target: string, flags: ReturnType<typeof parseArgs>['fla
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
 
-  let files: LoadedFile[];
-  const diagnostics: Diagnostic[] = [];
-  if (fromStdin) {
-    files = [{ file: { path: '<stdin>', text: (await (io.readStdin ?? readStdinText)()).replace(/^\uFEFF/, '') }, json: false }];
-  } else {
-    const loaded = loadDirectory({ directory: resolve(io.cwd, directory), displayPrefix: prefix, exclude: settings.exclude });
-    files = loaded.files;
-    diagnostics.push(...loaded.diagnostics);
-  }
-  const manifests = files.flatMap(({ file, json }) => {
-    const parsed = parseManifests(file, { json });
-    diagnostics.push(...parsed.diagnostics);
-    return parsed.manifests;
+  const { manifests, diagnostics, what } = await readSource({
+    target,
+    directory: resolve(io.cwd, directory),
+    displayPrefix: prefix,
+    settings,
+    environment,
+    cwd: io.cwd,
+    readStdin: io.readStdin ?? readStdinText,
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   if (diagnostics.length === 0 && manifests.length === 0) {
     diagnostics.push(
       diagnostic(
         'no-objects',
-        `found no Kubernetes objects in ${fromStdin ? 'stdin' : directory}`,
+        `found no Kubernetes objects in ${what}`,
         undefined,
         'an empty render would make Argo CD prune every resource of the app; check the app path and the exclude setting',
       ),
