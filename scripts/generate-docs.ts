@@ -1,12 +1,16 @@
-// Writes what is generated from src/settings/table.ts: cmp-plugin.yaml and the settings block of README.md.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Writes what is generated from src/settings/table.ts: cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings
+// block of README.md.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
 writeFileSync(new URL('cmp-plugin.yaml', root), renderPluginYaml());
+mkdirSync(new URL('deploy/', root), { recursive: true });
+writeFileSync(new URL(HELM_PLUGIN_FILE, root), renderHelmPluginYaml());
 
 const readmeFile = new URL('README.md', root);
 const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;
