@@ -44,7 +44,7 @@ where rollout-transform.yaml holds
       fieldSpecs:
         - kind: Rollout
           path: spec/strategy/canary/trafficRouting/ambassador/mappings
-(Argo Rollouts publishes such a configuration for all of a Rollout's references.)`;
+(Argo Rollouts' published configuration for a Rollout's references may lack this entry: list both files.)`;
 
 const NOT_FOUND_HINT = 'install kustomize or kubectl where the plugin runs, set kustomize-path, or set source to `directory` to read the files as they are';
 
