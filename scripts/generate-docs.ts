@@ -1,5 +1,5 @@
-// Writes what is generated from the code: cmp-plugin.yaml and the settings block of README.md from the settings
-// table, and deploy/guard/ from the guard policy.
+// Writes what is generated from the code: cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings block of
+// README.md from the settings table, and deploy/guard/ from the guard policy.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { guardPolicyFiles } from '../src/canary/guard-policy.js';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
+import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
@@ -15,6 +16,7 @@ mkdirSync(new URL('deploy/guard/', root), { recursive: true });
 for (const [name, text] of Object.entries(guardPolicyFiles(renderObjects, defaultSettings.rolloutsServiceAccount))) {
   writeFileSync(new URL(`deploy/guard/${name}`, root), text);
 }
+writeFileSync(new URL(HELM_PLUGIN_FILE, root), renderHelmPluginYaml());
 
 const readmeFile = new URL('README.md', root);
 const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;

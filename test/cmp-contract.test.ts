@@ -2,9 +2,11 @@
 // The cmp-server receives the repository as a tarball, unpacks it into a fresh temp dir (files 0644, directories
 // 0755), and execs the plugin's commands without a shell, in the app's path, with the Argo CD environment, as UID 999.
 // Everything here goes through the built bundle and the commands written in cmp-plugin.yaml, never through src/.
+// The Helm variant (deploy/cmp-plugin-helm.yaml) is run the same way, with stand-in `helm` scripts: Helm itself is not
+// installed where this project is developed and tested.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +35,8 @@ interface RunResult {
 
 const IDENTITY_PATH = 'apps/identity';
 const BROKEN_PATH = 'apps/broken';
+/** A Kustomize app, a base and an overlay (test/golden/kustomize-overlay); the Application's path is the overlay. */
+const KUSTOMIZED_PATH = 'apps/kustomized/overlays/prod';
 /** The cmp-server's default deadline for a whole request. */
 const DEADLINE_MS = 60_000;
 /** The sidecar's user (DESIGN.md section 3). */
@@ -57,8 +61,8 @@ function tempDir(label: string): string {
 }
 
 /** Read at test time: a colleague may regenerate the file (npm run generate-docs). */
-function readPlugin(): Obj {
-  return parseYaml(readFileSync(join(repoRoot, 'cmp-plugin.yaml'), 'utf8')) as Obj;
+function readPlugin(file = 'cmp-plugin.yaml'): Obj {
+  return parseYaml(readFileSync(join(repoRoot, file), 'utf8')) as Obj;
 }
 
 /** The cmp-server execs `command[0]` with `command[1:]` followed by `args`. */
@@ -81,7 +85,7 @@ function parameterEnvironment(parameters: Array<{ name: string; string?: string;
 }
 
 /** The environment the cmp-server gives a command: nothing of ours (no HOME), only PATH and what Argo CD sets. */
-function argoEnvironment(binDir: string, sourcePath: string): Record<string, string> {
+function argoEnvironment(binDir: string, sourcePath: string, parameters = appParameters): Record<string, string> {
   const revision = '6f1d1c6c0c4f2a9b7e3d5a8c9b0e1f2a3b4c5d6e';
   return {
     // node for the bundle's `#!/usr/bin/env node`, the plugin under its bare name, and the usual system dirs.
@@ -99,7 +103,7 @@ function argoEnvironment(binDir: string, sourcePath: string): Record<string, str
     KUBE_API_VERSIONS: 'v1,v1/Service,apps/v1,apps/v1/Deployment,argoproj.io/v1alpha1,argoproj.io/v1alpha1/Rollout,getambassador.io/v2,getambassador.io/v2/Mapping',
     // Application env arrives with the ARGOCD_ENV_ prefix; empty means "never use a TLSContext".
     ARGOCD_ENV_CANARY_MAPPING_LEGACY_TLS_CONTEXT: '',
-    ...parameterEnvironment(appParameters),
+    ...parameterEnvironment(parameters),
   };
 }
 
@@ -130,6 +134,7 @@ function buildRepository(): string {
   cpSync(join(repoRoot, 'examples', 'identity'), join(source, IDENTITY_PATH), { recursive: true });
   cpSync(join(contract, 'identity-additions'), join(source, IDENTITY_PATH), { recursive: true });
   cpSync(join(contract, 'broken'), join(source, BROKEN_PATH), { recursive: true });
+  cpSync(join(repoRoot, 'test', 'golden', 'kustomize-overlay', 'input'), join(source, 'apps', 'kustomized'), { recursive: true });
   writeFileSync(join(source, 'README.md'), 'Deploy repository of the canary-mapping contract test.\n');
   return source;
 }
@@ -195,6 +200,10 @@ function parseObjects(text: string, what: string): Obj[] {
 
 const identity = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 const who = runAsArgoCd ? `as UID ${ARGOCD_UID}` : `as the current user (UID ${process.getuid?.() ?? '?'}; not root, cannot switch to ${ARGOCD_UID})`;
 
 describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
@@ -207,9 +216,6 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     ({ binDir, how: installedHow } = installExecutable());
   });
 
-  after(() => {
-    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('names the plugin canary-mapping-v1 and has no discovery (it is selected per Application by name)', () => {
     const plugin = readPlugin();
@@ -274,6 +280,22 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     assert.doesNotMatch(result.stderr, /Usage:/, 'no usage text on errors');
   });
 
+  it('generate renders a Kustomize overlay at its path with the kubectl on PATH, without a shell or HOME', async (t) => {
+    // The system part of the PATH argoEnvironment gives.
+    if (!['/usr/bin', '/bin'].some((dir) => existsSync(join(dir, 'kubectl')) || existsSync(join(dir, 'kustomize')))) {
+      t.skip('kubectl not installed (neither kubectl nor kustomize in /usr/bin or /bin): the Kustomize app needs one');
+      return;
+    }
+    const command = argv(readPlugin().spec?.generate, 'generate');
+    const result = await run(command, join(root, KUSTOMIZED_PATH), argoEnvironment(binDir, KUSTOMIZED_PATH));
+
+    assert.equal(result.stderr, '', 'nothing on stderr');
+    assert.equal(result.code, 0, 'exit status 0');
+    const mapping = parseObjects(result.stdout, 'stdout').find((o) => o.kind === 'Mapping');
+    assert.equal(mapping?.metadata.namespace, 'iam', 'the overlay set the namespace');
+    assert.equal(mapping?.spec.service, 'identity:443', 'the rendered base Mapping was made clone-safe');
+  });
+
   it('the dynamic parameters command prints exactly the static announcement', async () => {
     const plugin = readPlugin();
     const command = argv(plugin.spec?.parameters?.dynamic, 'parameters.dynamic');
@@ -284,5 +306,97 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     const printed: unknown = JSON.parse(result.stdout);
     assert.ok(Array.isArray(printed), 'stdout is a JSON array');
     assert.deepEqual(printed, plugin.spec.parameters.static);
+  });
+});
+
+describe(`deploy/cmp-plugin-helm.yaml run like the Argo CD cmp-server (${who})`, () => {
+  const HELM_PLUGIN = 'deploy/cmp-plugin-helm.yaml';
+  const CHART_PATH = 'charts/identity';
+  const helmParameters = [
+    { name: 'values-files', array: ['values.yaml', 'values-prod.yaml'] },
+    // 1.8 keeps the https:// of the base (no rewrite), unlike the default: proof that it reached canary-mapping.
+    { name: 'rollouts-version', string: '1.8' },
+  ];
+  let chart = '';
+  let standIn = '';
+  let binDir = '';
+
+  /** The Helm variant's environment: a stand-in helm first on PATH, told by HELM_STAND_IN how to behave. */
+  const environment = (behaviour: 'render' | 'fail' | 'fail-after-output'): Record<string, string> => {
+    const env = argoEnvironment(binDir, CHART_PATH, helmParameters);
+    return { ...env, PATH: `${standIn}:${env.PATH}`, HELM_STAND_IN: behaviour };
+  };
+  const generate = () => argv(readPlugin(HELM_PLUGIN).spec?.generate, 'generate');
+
+  before(() => {
+    ({ binDir } = installExecutable());
+    const repository = tempDir('helm-repository');
+    chart = join(repository, CHART_PATH);
+    mkdirSync(chart, { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: identity\nversion: 1.0.0\n');
+    for (const values of ['values.yaml', 'values-prod.yaml']) writeFileSync(join(chart, values), 'replicas: 2\n');
+    normaliseModes(repository);
+    // What `helm template` prints for this chart: the example app as one stream.
+    standIn = tempDir('helm');
+    const example = join(repoRoot, 'examples', 'identity');
+    const stream = readdirSync(example).sort().map((name) => readFileSync(join(example, name), 'utf8'));
+    writeFileSync(join(standIn, 'stream.yaml'), stream.join('---\n'));
+    writeFileSync(
+      join(standIn, 'helm'),
+      `#!/bin/sh
+# Says how it was called (on stderr, which the pipeline passes on), then behaves as HELM_STAND_IN says.
+echo "helm $*" >&2
+if [ "$HELM_STAND_IN" = fail ]; then echo 'Error: chart requires kubeVersion: >=1.30.0' >&2; exit 1; fi
+cat '${join(standIn, 'stream.yaml')}'
+[ "$HELM_STAND_IN" != fail-after-output ]
+`,
+    );
+    chmodSync(join(standIn, 'stream.yaml'), 0o644);
+    chmodSync(join(standIn, 'helm'), 0o755);
+  });
+
+  it('is a ConfigManagementPlugin named canary-mapping-helm-v1, without discovery, with a generate command', () => {
+    const plugin = readPlugin(HELM_PLUGIN);
+    assert.equal(plugin.apiVersion, 'argoproj.io/v1alpha1');
+    assert.equal(plugin.kind, 'ConfigManagementPlugin');
+    assert.equal(`${plugin.metadata?.name}-${plugin.spec?.version}`, 'canary-mapping-helm-v1');
+    assert.equal(plugin.spec?.discover, undefined, 'a discover rule could hijack other apps');
+    const command = generate();
+    assert.ok(command.every((word) => typeof word === 'string'), 'command and args are strings');
+    assert.deepEqual(command.slice(0, 2), ['bash', '-c'], 'a shell for the pipe, bash for pipefail');
+    assert.match(command[2]!, /set -euo pipefail/);
+  });
+
+  it('announces values-files and the plugin parameters that apply to a stream, as the main plugin announces them', () => {
+    const announced = readPlugin(HELM_PLUGIN).spec?.parameters?.static as Announcement[];
+    assert.deepEqual(announced[0], { name: 'values-files', title: 'Helm values files', tooltip: announced[0]!.tooltip, collectionType: 'array', array: [] });
+    const main = new Map((readPlugin().spec?.parameters?.static as Announcement[]).map((a) => [a.name, a]));
+    for (const parameter of announced.slice(1)) assert.deepEqual(parameter, main.get(parameter.name), `${parameter.name} as in cmp-plugin.yaml`);
+    const names = announced.map((a) => a.name);
+    for (const name of ['source', 'kustomize-path', 'exclude']) assert.ok(!names.includes(name), `${name} does not apply to a stream`);
+    for (const parameter of helmParameters) assert.ok(names.includes(parameter.name), `${parameter.name} is announced`);
+  });
+
+  it('pipes helm template, with the app namespace, cluster version, API versions and values files, into canary-mapping generate -', async () => {
+    const result = await run(generate(), chart, environment('render'));
+    const apiVersions = environment('render').KUBE_API_VERSIONS!.split(',').map((version) => `--api-versions=${version}`);
+    const helm = ['helm template identity . --namespace iam --kube-version 1.29.3 --include-crds', ...apiVersions, '--values=values.yaml --values=values-prod.yaml'];
+    assert.equal(result.stderr, `${helm.join(' ')}\n`, 'only helm spoke on stderr: canary-mapping accepted every parameter');
+    assert.equal(result.code, 0);
+    const mapping = parseObjects(result.stdout, 'stdout').find((o) => o.kind === 'Mapping');
+    assert.equal(mapping?.spec.service, 'https://identity:443', 'rendered with rollouts-version 1.8 from the parameters');
+  });
+
+  it('fails closed when helm fails: non-zero exit, nothing on stdout, helm\'s message on stderr', async () => {
+    const result = await run(generate(), chart, environment('fail'));
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /Error: chart requires kubeVersion/);
+  });
+
+  it('fails when helm fails after printing: pipefail, so Argo CD discards what the plugin printed', async () => {
+    const result = await run(generate(), chart, environment('fail-after-output'));
+    // canary-mapping rendered the stream it got; only the pipeline's status tells that helm failed.
+    assert.notEqual(result.code, 0, 'the pipeline fails although its last command succeeded');
   });
 });

@@ -1,5 +1,5 @@
-// cmp-plugin.yaml and the README's settings table are generated from src/settings/table.ts, deploy/guard/ from the
-// guard policy; this fails when a committed copy falls behind the code. Fix: `npm run generate-docs`.
+// cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the README's settings table are generated from src/settings/table.ts,
+// deploy/guard/ from the guard policy; this fails when a committed copy falls behind the code. Fix: `npm run generate-docs`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { guardPolicyFiles } from '../src/canary/guard-policy.js';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
+import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
 
 // This runs compiled, as build/test/settings-drift.test.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
@@ -18,6 +19,12 @@ test('cmp-plugin.yaml matches the settings table', () => {
   const file = new URL('cmp-plugin.yaml', root);
   assert.ok(existsSync(file), `cmp-plugin.yaml is missing: ${FIX}`);
   assert.equal(readFileSync(file, 'utf8'), renderPluginYaml(), `cmp-plugin.yaml differs from the settings table: ${FIX}`);
+});
+
+test('deploy/cmp-plugin-helm.yaml matches the settings table and the Helm variant', () => {
+  const file = new URL(HELM_PLUGIN_FILE, root);
+  assert.ok(existsSync(file), `${HELM_PLUGIN_FILE} is missing: ${FIX}`);
+  assert.equal(readFileSync(file, 'utf8'), renderHelmPluginYaml(), `${HELM_PLUGIN_FILE} differs from its source: ${FIX}`);
 });
 
 test('the settings block of README.md matches the settings table', (t) => {

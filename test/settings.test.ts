@@ -61,6 +61,7 @@ describe('precedence', () => {
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(settings, {
       ...defaultSettings,
+      strategy: 'clone-safe',
       rolloutsVersion: '1.6',
       ambassadorApiVersion: 'getambassador.io/v3alpha1',
       legacyTlsContext: 'upstream-tls',
@@ -151,7 +152,7 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
   test('unknown parameter given as a map: reported as unknown only', () => {
     const d = single(resolve({ environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'm', map: { k: 'v' } }) } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
-    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*exclude$/);
+    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*\bexclude\b/);
   });
 
   const mismatches = [
@@ -396,6 +397,10 @@ test('the announcement lists every setting with its default under its collection
       { name: 'guard-policy', collectionType: 'string', string: 'omit', array: undefined },
       { name: 'rollouts-service-account', collectionType: 'string', string: 'argo-rollouts/argo-rollouts', array: undefined },
       { name: 'exclude', collectionType: 'array', string: undefined, array: [] },
+      { name: 'source', collectionType: 'string', string: 'auto', array: undefined },
+      { name: 'kustomize-path', collectionType: 'string', string: '', array: undefined },
+      { name: 'kustomize-args', collectionType: 'array', string: undefined, array: [] },
+      { name: 'kustomize-timeout', collectionType: 'string', string: '45', array: undefined },
     ],
   );
   assert.ok(announcement.every((parameter) => parameter.title && parameter.tooltip && !parameter.tooltip.includes('`')));

@@ -1,5 +1,6 @@
 // The executable's entry point: everything it does lives in main.ts; this only wires process I/O.
 import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { runCli } from './main.js';
 
 declare const CANARY_MAPPING_VERSION: string;
@@ -21,7 +22,19 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION }).then(
+// Argo CD signals the plugin at its deadline (SIGTERM), a terminal on Ctrl-C (SIGINT). A running Kustomize leads its
+// own process group, which neither signal reaches: aborting kills that group, then the plugin exits at once, before
+// anything reaches stdout.
+const stop = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    stop.abort();
+    writeAll(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
+    process.exit(128 + constants.signals[signal]);
+  });
+}
+
+runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION, signal: stop.signal }).then(
   (result) => {
     writeAll(2, result.stderr);
     writeAll(1, result.stdout);

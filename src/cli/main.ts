@@ -6,7 +6,6 @@ import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
-import { loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import { parseManifests } from '../manifests/parse.js';
 import { audit as auditObjects } from '../audit/audit.js';
 import { auditData, auditText, findingCount } from '../report/audit.js';
@@ -16,6 +15,7 @@ import type { Manifest } from '../manifests/manifest.js';
 import { explainData, explainText } from '../report/explain.js';
 import type { Settings } from '../settings/table.js';
 import { parseArgs, type ParsedArgs } from './args.js';
+import { readSource } from '../sources/source.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
 
@@ -29,6 +29,8 @@ export interface CliIo {
   cwd: string;
   version: string;
   readStdin?: () => Promise<string>;
+  /** Aborted when the plugin must stop: a running Kustomize is killed with everything it started. */
+  signal?: AbortSignal;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -104,25 +106,21 @@ async function renderApp(target: string, flags: ParsedArgs['flags'], environment
   const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
 
-  let files: LoadedFile[];
-  const diagnostics: Diagnostic[] = [];
-  if (fromStdin) {
-    files = [{ file: { path: '<stdin>', text: (await (io.readStdin ?? readStdinText)()).replace(/^\uFEFF/, '') }, json: false }];
-  } else {
-    const loaded = loadDirectory({ directory: resolve(io.cwd, directory), displayPrefix: prefix, exclude: settings.exclude });
-    files = loaded.files;
-    diagnostics.push(...loaded.diagnostics);
-  }
-  const manifests = files.flatMap(({ file, json }) => {
-    const parsed = parseManifests(file, { json });
-    diagnostics.push(...parsed.diagnostics);
-    return parsed.manifests;
+  const { manifests, diagnostics, what } = await readSource({
+    target,
+    directory: resolve(io.cwd, directory),
+    displayPrefix: prefix,
+    settings,
+    environment,
+    cwd: io.cwd,
+    readStdin: io.readStdin ?? readStdinText,
+    ...(io.signal ? { signal: io.signal } : {}),
   });
   if (diagnostics.length === 0 && manifests.length === 0) {
     diagnostics.push(
       diagnostic(
         'no-objects',
-        `found no Kubernetes objects in ${fromStdin ? 'stdin' : directory}`,
+        `found no Kubernetes objects in ${what}`,
         undefined,
         'an empty render would make Argo CD prune every resource of the app; check the app path and the exclude setting',
       ),

@@ -5,7 +5,7 @@ import { parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, resolveUpstream, type Upstream } from '../ambassador/upstream.js';
 import { SKIP_ANNOTATION } from '../canary/labels.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
+import { getPath, metadataOf, renaming, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import type { RolloutServices } from '../rollouts/clone-emulation.js';
 import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
@@ -91,7 +91,13 @@ function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocati
   if (base) return base;
   const inNamespace = sameName.find((m) => m.namespace === rollout.namespace);
   const elsewhere = sameName.find((m) => m.namespace !== rollout.namespace);
-  const [message, hint] = inNamespace
+  const renamed = inNamespace ? undefined : renamedMapping(lookup.mappings, baseName, rollout.namespace);
+  const [message, hint] = renamed
+    ? [
+        `${who} names Mapping ${baseName}, which is not in this app in namespace ${rollout.namespace}: ${renamed.renderer} renamed it to ${renamed.name} (written at ${formatLocation(renamed.at)}) but left the Rollout's reference to it as it was`,
+        renamed.hint,
+      ]
+    : inNamespace
     ? [
         `${who} names Mapping ${baseName}, which is of kind ${inNamespace.kind} (${inNamespace.manifest.object.apiVersion}), but the controller reads ${controllerKind}s through ${settings.ambassadorApiVersion} and would never find it`,
         `set ambassador-api-version to the controller's --ambassador-api-version, or write ${baseName} as a ${controllerGroup} ${controllerKind}`,
@@ -103,6 +109,15 @@ function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocati
           : 'add the base Mapping to the app, or fix the name in trafficRouting.ambassador.mappings',
       ];
   lookup.diagnostics.push(diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt(), hint));
+  return undefined;
+}
+
+/** A Mapping a renderer (Kustomize's namePrefix, say) renamed away from the name a Rollout still uses. */
+function renamedMapping(mappings: readonly Indexed[], writtenName: string, namespace: string) {
+  for (const mapping of mappings) {
+    const renamed = mapping.namespace === namespace ? renaming(mapping.manifest.origin) : undefined;
+    if (renamed?.written === writtenName) return { ...renamed, name: mapping.name, at: locate(mapping.manifest.origin) };
+  }
   return undefined;
 }
 

@@ -1,9 +1,11 @@
 // Problems are values: every stage returns them and the CLI prints them all at once.
 
 export interface SourceLocation {
+  /** A path as the user reads it; for an object no file of the app holds (a renderer made it), its description. */
   file: string;
-  line: number;
-  column: number;
+  /** Absent when only the file (or object) is known. */
+  line?: number;
+  column?: number;
 }
 
 export interface Diagnostic {
@@ -20,7 +22,7 @@ export function diagnostic(code: string, message: string, location?: SourceLocat
 }
 
 export function formatLocation(location: SourceLocation): string {
-  return `${location.file}:${location.line}:${location.column}`;
+  return location.line === undefined ? location.file : `${location.file}:${location.line}:${location.column}`;
 }
 
 /** `file:line:col: error[code]: message` then an indented hint, the shape editors and CI logs recognise. */

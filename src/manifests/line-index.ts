@@ -1,7 +1,7 @@
 // Offsets in a text → 1-based line and column.
 import type { SourceLocation } from '../core/diagnostics.js';
 
-export type Locator = (offset: number) => SourceLocation;
+export type Locator = (offset: number) => Required<SourceLocation>;
 
 export function lineLocator(path: string, text: string): Locator {
   const starts = [0];

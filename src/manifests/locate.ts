@@ -1,9 +1,10 @@
 // File:line:column of a field inside a manifest. Positions are looked up only when a diagnostic needs them, so the
 // common path keeps no YAML syntax trees in memory; the file is parsed again at most once.
+import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
 import type { SourceLocation } from '../core/diagnostics.js';
 import { lineLocator, type Locator } from './line-index.js';
-import type { Origin, SourceFile } from './manifest.js';
+import { isRendered, metadataOf, nameOf, type FileOrigin, type KubeObject, type Origin, type SourceFile } from './manifest.js';
 import { yamlLibrary } from './yaml-library.js';
 
 interface ParsedFile {
@@ -22,11 +23,41 @@ function parsedFile(file: SourceFile): ParsedFile {
   return parsed;
 }
 
+type Path = readonly (string | number)[];
+
+function valueAt(value: unknown, path: Path): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+function describe(object: KubeObject): string {
+  const namespace = metadataOf(object).namespace;
+  return `${object.kind} ${typeof namespace === 'string' && namespace !== '' ? `${namespace}/` : ''}${nameOf(object) ?? '(unnamed)'}`;
+}
+
 /**
  * Where `path` (keys and sequence indexes) is written. With `key`, the position of the map key instead of its value.
- * Falls back to the deepest part of the path that exists, then to the object itself.
+ * Falls back to the deepest part of the path that exists, then to the object itself. A rendered object is located
+ * where its value at `path` is written: in a patch that sets it, else in the document the object was made from; at
+ * that document's start when neither holds the value (a transformer wrote it); by the object's name when no file of
+ * the app holds the object.
  */
-export function locate(origin: Origin, path: readonly (string | number)[] = [], options: { key?: boolean } = {}): SourceLocation {
+export function locate(origin: Origin, path: Path = [], options: { key?: boolean } = {}): SourceLocation {
+  if (!isRendered(origin)) return locateInFile(origin, path, options);
+  const source = origin.source();
+  if (!source) return { file: `${describe(origin.object)} (rendered by ${origin.renderer})` };
+  const rendered = valueAt(origin.object, path);
+  // The object itself, or a field it lacks: where the object is written says the most.
+  if (path.length === 0 || rendered === undefined) return locateInFile(source.origin, path, options);
+  const writer = [...source.patches, source].find((written) => isDeepStrictEqual(valueAt(written.object, path), rendered));
+  return writer ? locateInFile(writer.origin, path, options) : locateInFile(source.origin);
+}
+
+function locateInFile(origin: FileOrigin, path: Path = [], options: { key?: boolean } = {}): SourceLocation {
   const { documents, at } = parsedFile(origin.file);
   const { isNode } = yamlLibrary();
   const document = documents.find((d) => d.range[0] <= origin.offset && origin.offset < Math.max(d.range[2], d.range[0] + 1));

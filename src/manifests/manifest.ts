@@ -6,7 +6,8 @@ export interface SourceFile {
   text: string;
 }
 
-export interface Origin {
+/** Where an object is written in a file of the app. */
+export interface FileOrigin {
   file: SourceFile;
   /** Offset in the file where the object's document starts. */
   offset: number;
@@ -14,6 +15,38 @@ export interface Origin {
   item?: number;
   line: number;
   column: number;
+}
+
+/** An object as written in a file of the app. */
+export interface Written {
+  origin: FileOrigin;
+  object: KubeObject;
+}
+
+/** The document a renderer made an object from, and the documents it merged into it (patches), last applied first. */
+export interface WrittenSource extends Written {
+  patches: Written[];
+}
+
+/**
+ * An object a renderer (Kustomize) made from the app's files. Diagnostics point into the document it was made from,
+ * never into the rendered stream, which the user does not have.
+ */
+export interface RenderedOrigin {
+  /** The renderer's name as users know it, e.g. `kustomize`. */
+  renderer: string;
+  /** The object as rendered: a field is located in the source only where the renderer kept its value. */
+  object: KubeObject;
+  /** Looked up on first use, since only diagnostics need it; undefined when no file of the app holds the object. */
+  source: () => WrittenSource | undefined;
+  /** What to do when the renderer renamed an object but not a reference to it. */
+  renameHint: string;
+}
+
+export type Origin = FileOrigin | RenderedOrigin;
+
+export function isRendered(origin: Origin): origin is RenderedOrigin {
+  return 'renderer' in origin;
 }
 
 export type KubeObject = Record<string, unknown> & {
@@ -57,4 +90,13 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
     current = current[key];
   }
   return current;
+}
+
+/** When a renderer changed an object's name: who, the name as written, and what to do about references to it. */
+export function renaming(origin: Origin): { renderer: string; written: string; hint: string } | undefined {
+  if (!isRendered(origin)) return undefined;
+  const source = origin.source();
+  const written = source && nameOf(source.object);
+  if (!written || written === nameOf(origin.object)) return undefined;
+  return { renderer: origin.renderer, written, hint: origin.renameHint };
 }

@@ -6,12 +6,15 @@
 import { dump, load } from 'js-yaml';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lineLocator, type Locator } from './line-index.js';
-import { isRecord, type KubeObject, type Manifest, type SourceFile } from './manifest.js';
+import { isRecord, type FileOrigin, type KubeObject, type Manifest, type SourceFile } from './manifest.js';
 import { splitDocuments } from './split-documents.js';
 import { yamlLibrary } from './yaml-library.js';
 
+/** A manifest read from a file: its origin is always a position in that file. */
+export type ParsedManifest = Manifest & { origin: FileOrigin };
+
 export interface ParseResult {
-  manifests: Manifest[];
+  manifests: ParsedManifest[];
   diagnostics: Diagnostic[];
 }
 

@@ -14,6 +14,8 @@ export interface SettingDefinition<S extends z.ZodMiniType = z.ZodMiniType> {
   default: z.infer<S>;
   /** Example value shown in the docs; also what a flag's placeholder reads. */
   placeholder: string;
+  /** Only matters when the plugin reads the app's files itself, not behind a pipe: the Helm variant leaves it out. */
+  readsAppFiles?: true;
 }
 
 function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): SettingDefinition<S> {
@@ -23,6 +25,8 @@ function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): Sett
 export const ROLLOUTS_VERSION_PATTERN = /^(any|(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?)$/;
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+// Named like the tools it may run, so that a parameter cannot turn the plugin into a launcher for any program.
+export const KUSTOMIZE_EXECUTABLE = /(^|\/)(kustomize|kubectl)[^/]*$/;
 
 export const AMBASSADOR_API_VERSIONS = [
   'getambassador.io/v2',
@@ -96,6 +100,7 @@ export const settingsTable = {
     placeholder: 'argo-rollouts/argo-rollouts',
   }),
   exclude: define({
+    readsAppFiles: true,
     title: 'Exclude',
     description:
       'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`).',
@@ -103,6 +108,53 @@ export const settingsTable = {
     schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty glob'))),
     default: [],
     placeholder: 'tests/**',
+  }),
+  source: define({
+    readsAppFiles: true,
+    title: 'Source',
+    description:
+      'How the app directory is read: `auto` renders it with Kustomize when it holds kustomization.yaml, ' +
+      'kustomization.yml or Kustomization and reads it as a plain directory otherwise; `directory`; `kustomize`. ' +
+      '`generate -` reads stdin whatever this says.',
+    collectionType: 'string',
+    schema: z.enum(['auto', 'directory', 'kustomize']),
+    default: 'auto',
+    placeholder: 'auto',
+  }),
+  kustomizePath: define({
+    readsAppFiles: true,
+    title: 'Kustomize executable',
+    description:
+      'The Kustomize to run: a name on PATH or a path, whose file name starts with kustomize or kubectl. A kubectl ' +
+      'runs as `kubectl kustomize`, a kustomize as `kustomize build`. Empty: kustomize if it is on PATH, else kubectl.',
+    collectionType: 'string',
+    schema: z
+      .string()
+      .check(z.refine((v) => v === '' || KUSTOMIZE_EXECUTABLE.test(v), 'expected a kustomize or kubectl executable (its file name starts with kustomize or kubectl)')),
+    default: '',
+    placeholder: '/usr/local/bin/kustomize',
+  }),
+  kustomizeArgs: define({
+    readsAppFiles: true,
+    title: 'Kustomize arguments',
+    description:
+      'Extra arguments for Kustomize, before the app directory (for example `--enable-helm` or ' +
+      '`--load-restrictor=LoadRestrictionsNone`).',
+    collectionType: 'array',
+    schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty argument'))),
+    default: [],
+    placeholder: '--enable-helm',
+  }),
+  kustomizeTimeout: define({
+    readsAppFiles: true,
+    title: 'Kustomize timeout',
+    description:
+      "Seconds Kustomize may run before it is stopped, with every process it started. Keep it below Argo CD's " +
+      'deadline for the whole request (60 s unless changed).',
+    collectionType: 'string',
+    schema: z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
+    default: '45',
+    placeholder: '45',
   }),
 } satisfies Record<string, SettingDefinition>;
 

@@ -1,0 +1,203 @@
+// Kustomize as a source, with stand-in kustomize executables (small shell scripts) for what the real one cannot be
+// made to do on demand: hang, fail with a chosen message, report its arguments. The golden cases cover the real
+// `kubectl kustomize`.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCli } from '../src/cli/main.js';
+import { kustomizeCommand, kustomizeMessage } from '../src/sources/kustomize.js';
+import { repoRoot } from './support/repo.js';
+
+const MAPPING = `apiVersion: getambassador.io/v2
+kind: Mapping
+metadata:
+  name: identity
+  namespace: iam
+spec:
+  prefix: /identity/
+  service: https://identity:443
+`;
+
+const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: identity
+  namespace: iam
+spec:
+  strategy:
+    canary:
+      stableService: identity
+      canaryService: identity-canary
+      trafficRouting:
+        ambassador:
+          mappings: [identity]
+`;
+
+const root = mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let apps = 0;
+
+/** An app directory with a kustomization and a stand-in `kustomize` running `script` (sh). */
+function app(script: string): { dir: string; kustomize: string; pidFile: string } {
+  const dir = join(root, `app-${apps++}`);
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [app.yaml]\n');
+  writeFileSync(join(dir, 'app.yaml'), `${MAPPING}---\n${ROLLOUT}`);
+  const kustomize = join(dir, 'bin', 'kustomize');
+  const pidFile = join(dir, 'kustomize.pid');
+  writeFileSync(kustomize, `#!/bin/sh\necho $$ > '${pidFile}'\n${script}\n`);
+  chmodSync(kustomize, 0o755);
+  return { dir, kustomize, pidFile };
+}
+
+const generate = (dir: string, flags: string[], environment: Record<string, string | undefined> = {}, signal?: AbortSignal) =>
+  runCli(['generate', '.', ...flags], { PATH: process.env.PATH, ...environment }, { cwd: dir, version: 'test', ...(signal ? { signal } : {}) });
+
+/** Live members of a process group; a zombie has finished, it only waits for its parent to collect it. */
+function groupMembers(group: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        return []; // gone meanwhile
+      }
+      // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(pgrp) === group && state !== 'Z' ? [Number(pid)] : [];
+    });
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    assert.ok(waited < 5000, `timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function assertGroupGone(pidFile: string): Promise<void> {
+  const group = Number(readFileSync(pidFile, 'utf8'));
+  // The stand-in leads its own group: the plugin started it detached.
+  await waitFor(() => groupMembers(group).length === 0, `process group ${group} is gone (left: ${groupMembers(group).join(', ')})`);
+}
+
+// A child in the background that outlives a plain kill of the script: only killing the group ends it.
+const HANG = 'sleep 60 &\nwait';
+
+describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /proc to see process groups' }, () => {
+  it('runs kustomize-path with `build`, kustomize-args and `.`, in the app directory, without a shell; the output goes through the pipeline', async () => {
+    const { dir, kustomize } = app(`printf '%s\\n' "$PWD" "$@" > args.txt\ncat app.yaml`);
+    const result = await generate(dir, [`--kustomize-path=${kustomize}`, '--kustomize-args=--enable-helm', '--kustomize-args=--load-restrictor=LoadRestrictionsNone']);
+    assert.equal(result.stderr, '');
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(readFileSync(join(dir, 'args.txt'), 'utf8').split('\n'), [dir, 'build', '--enable-helm', '--load-restrictor=LoadRestrictionsNone', '.', '']);
+    assert.match(result.stdout, /canary-mapping\.dev\/original-service: https:\/\/identity:443/, 'the base Mapping was made clone-safe');
+  });
+
+  it('stops a Kustomize that outlives kustomize-timeout, with its whole process group, and prints nothing', async () => {
+    const { dir, kustomize, pidFile } = app(HANG);
+    const started = Date.now();
+    const result = await generate(dir, [`--kustomize-path=${kustomize}`, '--kustomize-timeout=1']);
+    assert.ok(Date.now() - started < 10_000, 'returned soon after the timeout');
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^kustomization\.yaml: error\[kustomize-timeout\]: `kustomize build \.` did not finish within 1 s/m);
+    assert.match(result.stderr, /hint: raise kustomize-timeout/);
+    await assertGroupGone(pidFile);
+  });
+
+  it('kills the process group when the plugin is told to stop', async () => {
+    const { dir, kustomize, pidFile } = app(HANG);
+    const stop = new AbortController();
+    const pending = generate(dir, [`--kustomize-path=${kustomize}`], {}, stop.signal);
+    await waitFor(() => existsSync(pidFile), 'the stand-in started');
+    stop.abort();
+    const result = await pending;
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /error\[kustomize-stopped\]/);
+    await assertGroupGone(pidFile);
+  });
+
+  it('on SIGTERM the executable kills the process group and exits non-zero with nothing on stdout', async () => {
+    const { dir, kustomize, pidFile } = app(HANG);
+    const bundle = join(repoRoot, 'dist', 'canary-mapping');
+    const child = spawn(process.execPath, [bundle, 'generate', '.', `--kustomize-path=${kustomize}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(() => existsSync(pidFile), 'the stand-in started');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143, '128 + SIGTERM');
+    assert.equal(output.stdout, '');
+    assert.equal(output.stderr, 'canary-mapping: stopped by SIGTERM; nothing was rendered\n');
+    await assertGroupGone(pidFile);
+  });
+
+  it("reports a failure with Kustomize's message, the exit status and repository paths, not the checkout's", async () => {
+    const { dir, kustomize } = app(`echo "Error: accumulating resources: lstat $PWD/missing.yaml: no such file or directory" >&2\nexit 3`);
+    const result = await generate(dir, [`--kustomize-path=${kustomize}`], { ARGOCD_APP_SOURCE_PATH: 'apps/identity' });
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr.split('\n')[0],
+      'apps/identity/kustomization.yaml: error[kustomize-failed]: `kustomize build apps/identity` failed with exit status 3: accumulating resources: lstat apps/identity/missing.yaml: no such file or directory',
+    );
+  });
+
+  it('source directory reads the files as they are; source kustomize needs no kustomization file to run', async () => {
+    const { dir, kustomize } = app('exit 1');
+    writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n');
+    const plain = await generate(dir, [`--kustomize-path=${kustomize}`, '--source=directory', '--exclude=kustomization.yaml']);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    rmSync(join(dir, 'kustomization.yaml'));
+    const forced = await generate(dir, [`--kustomize-path=${kustomize}`, '--source=kustomize']);
+    assert.match(forced.stderr, /^error\[kustomize-failed\]: `kustomize build \.` failed with exit status 1: \(Kustomize printed no message\)/m);
+    const missing = await runCli(['generate', 'nowhere', `--kustomize-path=${kustomize}`, '--source=kustomize'], { PATH: process.env.PATH }, { cwd: dir, version: 'test' });
+    assert.match(missing.stderr, /error\[no-app-directory\]/);
+  });
+
+  it('says plainly when there is no Kustomize to run', async () => {
+    const { dir } = app('exit 0');
+    const result = await generate(dir, [], { PATH: join(dir, 'nowhere') });
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^error\[kustomize-not-found\]: found neither kustomize nor kubectl on PATH/m);
+    const named = await generate(dir, ['--kustomize-path=kustomize-v5'], { PATH: join(dir, 'nowhere') });
+    assert.match(named.stderr, /^error\[kustomize-not-found\]: kustomize-path kustomize-v5: not found on PATH/m);
+  });
+
+  it('runs only executables named kustomize or kubectl, so that a parameter cannot launch any program', async () => {
+    const { dir } = app('exit 0');
+    const result = await generate(dir, [], { PARAM_KUSTOMIZE_PATH: '/bin/sh' });
+    assert.match(result.stderr, /error\[invalid-setting\]: PARAM_KUSTOMIZE_PATH: invalid value "\/bin\/sh": expected a kustomize or kubectl executable/);
+  });
+
+  it('prefers kustomize to kubectl on PATH and runs kubectl as `kubectl kustomize`', () => {
+    const bin = join(root, 'both');
+    mkdirSync(bin);
+    for (const name of ['kubectl', 'kustomize']) {
+      writeFileSync(join(bin, name), '#!/bin/sh\n');
+      chmodSync(join(bin, name), 0o755);
+    }
+    assert.deepEqual(kustomizeCommand('', { PATH: bin }, root), { command: { file: join(bin, 'kustomize'), args: ['build'], name: 'kustomize build' } });
+    rmSync(join(bin, 'kustomize'));
+    assert.deepEqual(kustomizeCommand('', { PATH: bin }, root), { command: { file: join(bin, 'kubectl'), args: ['kustomize'], name: 'kubectl kustomize' } });
+  });
+});
+
+describe("Kustomize's message", () => {
+  it('is taken out of kubectl klog lines, which carry a time and a process id', () => {
+    assert.equal(kustomizeMessage('E1127 17:02:46.155489   29548 run.go:72] "command failed" err="accumulating resources: \\"x\\""\n'), 'accumulating resources: "x"');
+    assert.equal(
+      kustomizeMessage('E1127 17:04:09.314268   30142 run.go:72] "command failed" err=<\n\ttrouble configuring builtin PatchTransformer with config: `\n\tpath: nope.yaml\n\t`: failed\n >\n'),
+      'trouble configuring builtin PatchTransformer with config: `\npath: nope.yaml\n`: failed',
+    );
+    assert.equal(kustomizeMessage('Error: invalid Kustomization: yaml: line 1\n'), 'invalid Kustomization: yaml: line 1');
+  });
+});
