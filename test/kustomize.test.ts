@@ -174,8 +174,28 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
 
   it('runs only executables named kustomize or kubectl, so that a parameter cannot launch any program', async () => {
     const { dir } = app('exit 0');
-    const result = await generate(dir, [], { PARAM_KUSTOMIZE_PATH: '/bin/sh' });
-    assert.match(result.stderr, /error\[invalid-setting\]: PARAM_KUSTOMIZE_PATH: invalid value "\/bin\/sh": expected a kustomize or kubectl executable/);
+    const flag = await generate(dir, ['--kustomize-path=/bin/sh']);
+    assert.match(flag.stderr, /error\[invalid-setting\]: flag --kustomize-path: invalid value "\/bin\/sh": expected a kustomize or kubectl executable/);
+  });
+
+  it('takes from the Application or the repository only tools on PATH and arguments that run nothing', async () => {
+    const { dir } = app('exit 0');
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PARAM_KUSTOMIZE_PATH: '/bin/sh' }, /PARAM_KUSTOMIZE_PATH: invalid value "\/bin\/sh": from the Application or the repository, expected kustomize or kubectl/],
+      [{ PARAM_KUSTOMIZE_PATH: './kustomize-local' }, /PARAM_KUSTOMIZE_PATH: invalid value ".\/kustomize-local"/],
+      [{ ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--enable-alpha-plugins,--enable-exec' }, /ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: invalid value "--enable-alpha-plugins"/],
+      [{ ARGOCD_APP_PARAMETERS: '[{"name":"kustomize-args","array":["--helm-command=/bin/sh"]}]' }, /invalid value "--helm-command=\/bin\/sh"/],
+    ];
+    for (const [environment, message] of cases) {
+      const result = await generate(dir, [], environment);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, message);
+    }
+    writeFileSync(join(dir, '.canary-mapping.yaml'), 'kustomizePath: tools/kustomize-wrapper\n');
+    assert.match((await generate(dir, [])).stderr, /\.canary-mapping\.yaml:1:\d+: error\[invalid-setting\]: kustomizePath: invalid value "tools\/kustomize-wrapper"/);
+    rmSync(join(dir, '.canary-mapping.yaml'));
+    const allowed = await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--enable-helm,--load-restrictor=LoadRestrictionsNone' });
+    assert.doesNotMatch(allowed.stderr, /invalid-setting/);
   });
 
   it('prefers kustomize to kubectl on PATH and runs kubectl as `kubectl kustomize`', () => {

@@ -8,10 +8,10 @@ import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagno
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
-import { settingKeys, settingsSchema, settingsTable, type SettingKey, type Settings } from './table.js';
+import { applicationSettingsSchema, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
 
 /** Every setting optional (absent: a lower source decides), plus the per-Mapping entries. */
-export const configFileSchema = z.extend(z.partial(settingsSchema), {
+export const configFileSchema = z.extend(z.partial(applicationSettingsSchema), {
   mappings: z.optional(z.record(mappingNameSchema, mappingConfigSchema)),
 });
 

@@ -5,7 +5,7 @@ import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { readParameters, type SourcedValue } from '../cmp/parameters.js';
 import { invalidValue, parseConfigFile, settingHint, unknownNameHint, validate } from './config-file.js';
 import type { LocatedMappingConfig } from './mapping-config.js';
-import { defaultSettings, environmentName, parameterName, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
+import { applicationSchema, defaultSettings, environmentName, parameterName, type SettingKey, settingKeys, type Settings, settingsTable } from './table.js';
 
 export interface ResolveInput {
   flags: Partial<Record<SettingKey, string | string[]>>;
@@ -53,11 +53,12 @@ function readEnvironment(environment: ResolveInput['environment']): { values: So
   return { values, diagnostics };
 }
 
-function validateSource(values: SourcedValue[]): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
+/** Flags come from the plugin's own command line; every other source from the Application or the repository. */
+function validateSource(values: SourcedValue[], fromFlags: boolean): { values: Partial<Settings>; diagnostics: Diagnostic[] } {
   const valid: Partial<Record<SettingKey, unknown>> = {};
   const diagnostics: Diagnostic[] = [];
   for (const { key, value, source } of values) {
-    const { data, issues } = validate(settingsTable[key].schema, value);
+    const { data, issues } = validate(fromFlags ? settingsTable[key].schema : applicationSchema(key), value);
     if (issues.length === 0) valid[key] = data;
     for (const issue of issues) {
       const where = issue.path.length > 0 ? `item ${issue.path.join('.')} of ${source}` : source;
@@ -73,7 +74,7 @@ export function resolveSettings(input: ResolveInput): { settings: Settings; mapp
   const parameters = readParameters(input.environment);
   const environment = readEnvironment(input.environment);
   const config = input.configFile ? parseConfigFile(input.configFile.path, input.configFile.text) : { values: {}, mappings: {}, diagnostics: [] };
-  const sources = [flags.values, parameters.appParameters, parameters.paramVariables, environment.values].map(validateSource);
+  const sources = [flags.values, parameters.appParameters, parameters.paramVariables, environment.values].map((values) => validateSource(values, values === flags.values));
   const settings: Settings = Object.assign({}, defaultSettings, config.values, ...sources.map((source) => source.values).reverse());
   const diagnostics = [
     ...flags.diagnostics,

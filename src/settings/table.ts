@@ -16,6 +16,12 @@ export interface SettingDefinition<S extends z.ZodMiniType = z.ZodMiniType> {
   placeholder: string;
   /** Only matters when the plugin reads the app's files itself, not behind a pipe: the Helm variant leaves it out. */
   readsAppFiles?: true;
+  /**
+   * For settings that choose what the plugin executes: the stricter check for values that come from the Application
+   * or the repository (parameters, Application env, the config file). Only command-line flags, which the plugin's own
+   * generate command in the sidecar sets, may go beyond it.
+   */
+  fromApplication?: S;
 }
 
 function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): SettingDefinition<S> {
@@ -27,6 +33,8 @@ const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 // Named like the tools it may run, so that a parameter cannot turn the plugin into a launcher for any program.
 export const KUSTOMIZE_EXECUTABLE = /(^|\/)(kustomize|kubectl)[^/]*$/;
+const SAFE_KUSTOMIZE_ARGUMENT =
+  /^(--enable-helm|--enable-managedby-label|--load-restrictor(=LoadRestrictions(None|RootOnly))?|LoadRestrictions(None|RootOnly)|--reorder(=(none|legacy))?|none|legacy)$/;
 
 export const AMBASSADOR_API_VERSIONS = [
   'getambassador.io/v2',
@@ -131,6 +139,10 @@ export const settingsTable = {
     schema: z
       .string()
       .check(z.refine((v) => v === '' || KUSTOMIZE_EXECUTABLE.test(v), 'expected a kustomize or kubectl executable (its file name starts with kustomize or kubectl)')),
+    // A path could name a script in the repository: from the Application, only the tools on the sidecar's PATH.
+    fromApplication: z
+      .string()
+      .check(z.regex(/^(|kustomize|kubectl)$/, "from the Application or the repository, expected kustomize or kubectl (a name on PATH); a path may only be set in the plugin's generate command")),
     default: '',
     placeholder: '/usr/local/bin/kustomize',
   }),
@@ -142,6 +154,10 @@ export const settingsTable = {
       '`--load-restrictor=LoadRestrictionsNone`).',
     collectionType: 'array',
     schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty argument'))),
+    // Flags such as --enable-exec or --helm-command make Kustomize run programs: from the Application, only these.
+    fromApplication: z.array(
+      z.string().check(z.regex(SAFE_KUSTOMIZE_ARGUMENT, 'from the Application or the repository, expected one of --enable-helm, --load-restrictor=LoadRestrictionsNone|LoadRestrictionsRootOnly, --reorder=none|legacy, --enable-managedby-label; other arguments may only be set in the plugin\'s generate command')),
+    ),
     default: [],
     placeholder: '--enable-helm',
   }),
@@ -168,6 +184,19 @@ export const settingsSchema = z.strictObject(
 );
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** The check for a value from the Application or the repository (see `fromApplication`). */
+export function applicationSchema(key: SettingKey): z.ZodMiniType {
+  const definition: SettingDefinition = settingsTable[key];
+  return definition.fromApplication ?? definition.schema;
+}
+
+/** Every setting as the Application and the repository may set it. */
+export const applicationSettingsSchema = z.strictObject(
+  Object.fromEntries(settingKeys.map((key) => [key, applicationSchema(key)])) as {
+    [K in SettingKey]: (typeof settingsTable)[K]['schema'];
+  },
+);
 
 export const defaultSettings = Object.fromEntries(
   settingKeys.map((key) => [key, settingsTable[key].default]),
