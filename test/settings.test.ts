@@ -60,6 +60,7 @@ describe('precedence', () => {
     });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(settings, {
+      ...defaultSettings,
       strategy: 'clone-safe',
       rolloutsVersion: '1.6',
       ambassadorApiVersion: 'getambassador.io/v3alpha1',
@@ -152,7 +153,7 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
   test('unknown parameter given as a map: reported as unknown only', () => {
     const d = single(resolve({ environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'm', map: { k: 'v' } }) } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
-    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*exclude$/);
+    assert.match(d.hint ?? '', /^known: strategy, rollouts-version, .*exclude\b/);
   });
 
   const mismatches = [
@@ -389,6 +390,10 @@ test('the announcement lists every setting with its default under its collection
       { name: 'ambassador-api-version', collectionType: 'string', string: 'getambassador.io/v2', array: undefined },
       { name: 'legacy-tls-context', collectionType: 'string', string: '', array: undefined },
       { name: 'exclude', collectionType: 'array', string: undefined, array: [] },
+      { name: 'max-file-size', collectionType: 'string', string: '16Mi', array: undefined },
+      { name: 'max-documents', collectionType: 'string', string: '10000', array: undefined },
+      { name: 'max-aliases', collectionType: 'string', string: '100', array: undefined },
+      { name: 'max-depth', collectionType: 'string', string: '100', array: undefined },
     ],
   );
   assert.ok(announcement.every((parameter) => parameter.title && parameter.tooltip && !parameter.tooltip.includes('`')));

@@ -1,13 +1,16 @@
 // The command line: turns words, environment and files into calls of the pure core, and results into text.
 // It returns what to print instead of printing, so tests can run it in-process.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
-import { loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
+import { fileTooLarge, loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
+import type { Manifest } from '../manifests/manifest.js';
 import { parseManifests } from '../manifests/parse.js';
+import { decodeText, formatBytes } from '../manifests/read-file.js';
+import { readOptionalFile, repositoryRoot } from '../manifests/repository.js';
+import { limitsOf } from '../settings/limits.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { parameterName, settingKeys, settingsTable } from '../settings/table.js';
 import { parseArgs } from './args.js';
@@ -49,25 +52,29 @@ Manifests go to stdout; problems go to stderr as file:line:column, and the exit 
 `;
 }
 
+/** Argo CD shows stderr in the UI: hostile input with a problem per document must not turn into megabytes. */
+const MAX_REPORTED = 100;
+
 function failure(diagnostics: readonly Diagnostic[], exitCode = EXIT_PROBLEMS): CliResult {
   const count = diagnostics.length;
-  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}; nothing was rendered\n`;
-  return { exitCode, stdout: '', stderr: `${diagnostics.map(formatDiagnostic).join('\n')}\n${summary}` };
+  const shown = count > MAX_REPORTED ? ` (the first ${MAX_REPORTED} are shown)` : '';
+  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}${shown}; nothing was rendered\n`;
+  return { exitCode, stdout: '', stderr: `${diagnostics.slice(0, MAX_REPORTED).map(formatDiagnostic).join('\n')}\n${summary}` };
 }
 
-async function readStdinText(): Promise<string> {
+/** Settings cannot limit the file that holds them; a config file is small. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
+
+/** stdin up to one byte over `maxBytes`: enough to tell that it is too large without reading an endless stream. */
+async function readStdinBytes(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length > maxBytes) break;
   }
+  return Buffer.concat(chunks);
 }
 
 /** Paths in diagnostics read as the user wrote DIR; inside Argo CD (DIR `.`), as the app's path in the repository. */
@@ -81,26 +88,40 @@ async function generate(target: string, flags: ReturnType<typeof parseArgs>['fla
   const fromStdin = target === '-';
   const directory = fromStdin ? '.' : target;
   const prefix = displayPrefix(directory, environment);
-  const configPath = resolve(io.cwd, directory, CONFIG_FILE);
-  const configText = readOptional(configPath);
-  const configFile = configText === undefined ? undefined : { path: prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE, text: configText };
+  const appDirectory = resolve(io.cwd, directory);
+  const root = repositoryRoot(appDirectory, directory === '.' ? environment.ARGOCD_APP_SOURCE_PATH : undefined);
+  const configDisplay = prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE;
+  const configRead = readOptionalFile(join(appDirectory, CONFIG_FILE), configDisplay, root, {
+    maxBytes: CONFIG_MAX_BYTES,
+    tooLarge: (size) => diagnostic('file-too-large', `${configDisplay} is ${formatBytes(size)}; a config file may have at most 1 MiB`, undefined, 'keep only settings in it'),
+  });
+  if (configRead && 'problem' in configRead) return failure([configRead.problem]);
+  const configFile = configRead && { path: configDisplay, text: configRead.text };
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
+  const limits = limitsOf(settings);
 
-  let files: LoadedFile[];
+  let files: LoadedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   if (fromStdin) {
-    files = [{ file: { path: '<stdin>', text: (await (io.readStdin ?? readStdinText)()).replace(/^\uFEFF/, '') }, json: false }];
+    const bytes = io.readStdin ? Buffer.from(await io.readStdin()) : await readStdinBytes(limits.maxFileSize.value);
+    const read = bytes.length > limits.maxFileSize.value ? { problem: fileTooLarge('<stdin>', undefined, limits.maxFileSize) } : decodeText(bytes, '<stdin>');
+    if ('problem' in read) diagnostics.push(read.problem);
+    else files = [{ file: { path: '<stdin>', text: read.text }, json: false }];
   } else {
-    const loaded = loadDirectory({ directory: resolve(io.cwd, directory), displayPrefix: prefix, exclude: settings.exclude });
+    const loaded = loadDirectory({ directory: appDirectory, displayPrefix: prefix, exclude: settings.exclude, root, maxFileSize: limits.maxFileSize });
     files = loaded.files;
     diagnostics.push(...loaded.diagnostics);
   }
-  const manifests = files.flatMap(({ file, json }) => {
-    const parsed = parseManifests(file, { json });
+  const manifests: Manifest[] = [];
+  let documentBudget = limits.maxDocuments.value;
+  for (const { file, json } of files) {
+    const parsed = parseManifests(file, { json, limits, documentBudget });
     diagnostics.push(...parsed.diagnostics);
-    return parsed.manifests;
-  });
+    manifests.push(...parsed.manifests);
+    documentBudget -= parsed.documents;
+    if (documentBudget < 0) break; // the too-many-documents error is out; reading on would only take time
+  }
   if (diagnostics.length === 0 && manifests.length === 0) {
     diagnostics.push(
       diagnostic(
