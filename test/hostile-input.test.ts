@@ -351,3 +351,114 @@ describe('symlinks, loops, FIFOs and devices', () => {
     }
   });
 });
+
+describe('parameters and Application env with hostile values', () => {
+  const parameters = (value: string) => ({ ARGOCD_APP_PARAMETERS: value });
+
+  it('malformed ARGOCD_APP_PARAMETERS: parameters-malformed, short, whatever the shape', async () => {
+    const dir = tree(example);
+    const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+    for (const value of ['', '[', '{"name":"exclude"}', '[1, 2]', '[{"name": 5}]', '"\\u0000"', deep, `[${'{"string":"x"},'.repeat(5000)}{"string":"x"}]`]) {
+      const result = await generate(dir, [], parameters(value));
+      assertFails(result, 'parameters-malformed');
+      assert.ok(result.stderr.length < 40_000, `a short report for ${value.slice(0, 20)}: ${result.stderr.length} characters`);
+    }
+  });
+
+  it('unknown parameters are named; ten thousand of them print the first hundred', async () => {
+    const dir = tree(example);
+    assertFails(await generate(dir, [], parameters('[{"name":"no-such","string":"x"}]')), 'unknown-setting', /parameter no-such in ARGOCD_APP_PARAMETERS: not a parameter/);
+    const many = JSON.stringify(Array.from({ length: 10_000 }, (_, i) => ({ name: `p${i}`, string: 'x' })));
+    const result = await generate(dir, [], parameters(many));
+    assertFails(result, 'unknown-setting', /^canary-mapping: 10000 problems \(the first 100 are shown\); nothing was rendered$/m);
+    assert.equal(result.stderr.match(/error\[/g)?.length, 100);
+  });
+
+  it('huge parameter values are refused with a short message, or used when valid', async () => {
+    const dir = tree(example);
+    const huge = 'x'.repeat(100_000);
+    const result = await generate(dir, [], parameters(JSON.stringify([{ name: 'rollouts-version', string: huge }, { name: huge, string: 'x' }])));
+    assertFails(result, 'invalid-setting', /invalid value "x{119}… \(100002 characters\)/);
+    assert.match(result.stderr, /parameter x{120}… \(100000 characters\) in ARGOCD_APP_PARAMETERS: not a parameter/);
+    assert.ok(result.stderr.length < 4000, `short: ${result.stderr.length} characters`);
+    const globs = Array.from({ length: 5000 }, (_, i) => `generated-${i}/**/*.yaml`);
+    assert.equal(assertRendered(await generate(dir, [], parameters(JSON.stringify([{ name: 'exclude', array: globs }])))).length, 4);
+  });
+
+  it('ARGOCD_ENV_* with odd characters: its own are checked and escaped, the user\'s are left alone', async () => {
+    const dir = tree(example);
+    const injected = await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: '1.6\n---\napiVersion: v1\nkind: Secret' });
+    assertFails(injected, 'invalid-setting', /ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: invalid value "1\.6\\n---\\napiVersion: v1\\nkind: Secret"/);
+    const odd = await generate(dir, [], { 'ARGOCD_ENV_CANARY_MAPPING_ÄÖ\n': 'x' });
+    assertFails(odd, 'unknown-setting', /^error\[unknown-setting\]: ARGOCD_ENV_CANARY_MAPPING_ÄÖ\\n: not a setting/m);
+    const plain = await generate(dir);
+    const others = await generate(dir, [], { 'ARGOCD_ENV_FÖÖ\u202e': 'bidi \u202e text', ARGOCD_ENV_EMPTY: '', 'ARGOCD_ENV_A=B': '=' });
+    assert.equal(assertRendered(others).length, 4);
+    assert.equal(others.stdout, plain.stdout);
+  });
+
+  it('values that look like YAML never reach the output as structure', async () => {
+    const dir = tree(example);
+    const plain = await generate(dir, [], { ARGOCD_APP_NAMESPACE: 'iam' });
+    const secret = '\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: injected}\n';
+    const result = await generate(dir, [], {
+      ARGOCD_APP_NAMESPACE: `iam${secret}`,
+      ARGOCD_APP_NAME: `identity${secret}`,
+      ARGOCD_APP_SOURCE_PATH: `.`,
+      ...parameters(JSON.stringify([{ name: 'exclude', array: [`nothing${secret}`] }])),
+    });
+    assert.equal(result.stdout, plain.stdout);
+    assert.ok(!result.stdout.includes('Secret'));
+    const tls = await generate(dir, ['--legacy-tls-context', `upstream${secret}`]);
+    assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/);
+  });
+});
+
+describe('__proto__ and constructor keys', () => {
+  function assertPrototypeClean(): void {
+    for (const name of ['polluted', 'tls', 'strategy', 'exclude', 'apiVersion', 'kind']) {
+      assert.equal(name in Object.prototype, false, `Object.prototype gained ${name}`);
+    }
+  }
+
+  it('in the config file: unknown keys, located; nothing reaches a prototype', async () => {
+    const dir = tree(example);
+    writeFileSync(join(dir, '.canary-mapping.yaml'), '__proto__: {strategy: guarded, polluted: true}\nconstructor: {prototype: {polluted: true}}\nprototype: 1\nexclude: {__proto__: [a]}\n');
+    const result = await generate(dir);
+    assertFails(result, 'unknown-setting');
+    for (const [line, key] of [[1, '__proto__'], [2, 'constructor'], [3, 'prototype']]) {
+      assert.match(result.stderr, new RegExp(`^\\.canary-mapping\\.yaml:${line}:1: error\\[unknown-setting\\]: ${key}: unknown key`, 'm'));
+    }
+    assert.match(result.stderr, /^\.canary-mapping\.yaml:4:10: error\[invalid-setting\]: exclude: invalid value/m);
+    assertPrototypeClean();
+  });
+
+  it('in manifests: kept as ordinary data, in untouched and rewritten objects, YAML and JSON', async () => {
+    const mapping = example['mapping.yaml']!.replace('spec:\n', 'spec:\n  __proto__: {tls: false, polluted: true}\n  constructor: {prototype: {polluted: true}}\n');
+    const json = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j", "__proto__": {"polluted": true}}, "data": {"constructor": "x"}}';
+    const result = await generate(tree({ ...example, 'mapping.yaml': mapping, 'j.json': json }));
+    const rendered = assertRendered(result);
+    const base = rendered.find((o) => o.kind === 'Mapping')!;
+    assert.equal(base.spec.tls, true, 'the base was rewritten');
+    assert.deepEqual(Object.getOwnPropertyDescriptor(base.spec, '__proto__')?.value, { tls: false, polluted: true });
+    assert.deepEqual(base.spec.constructor, { prototype: { polluted: true } });
+    const map = rendered.find((o) => o.metadata.name === 'j')!;
+    assert.deepEqual(Object.getOwnPropertyDescriptor(map.metadata, '__proto__')?.value, { polluted: true });
+    assert.equal(map.data.constructor, 'x');
+    assertPrototypeClean();
+  });
+
+  it('objects and Services named after Object.prototype members render like any other name', async () => {
+    // Not a valid host name: refused by the service grammar, like any other.
+    const proto = Object.fromEntries(Object.entries(example).map(([file, text]) => [file, text.replaceAll('identity', '__proto__')]));
+    assertFails(await generate(tree(proto)), 'service-invalid', /^mapping\.yaml:\d+:\d+: error\[service-invalid\]: service `https:\/\/__proto__:443`/m);
+    for (const name of ['constructor', 'prototype', 'valueof']) {
+      const renamed = Object.fromEntries(Object.entries(example).map(([file, text]) => [file, text.replaceAll('identity', name)]));
+      const base = assertRendered(await generate(tree(renamed))).find((o) => o.kind === 'Mapping')!;
+      assert.equal(base.metadata.annotations['canary-mapping.dev/canary-service'], `https://${name}-canary:443`);
+      const missing = { ...renamed, 'mapping.yaml': renamed['mapping.yaml']!.replace(`name: ${name}\n`, 'name: other\n') };
+      assertFails(await generate(tree(missing)), 'mapping-not-found', new RegExp(`names Mapping ${name}, which is not in this app`));
+    }
+    assertPrototypeClean();
+  });
+});
