@@ -90,12 +90,12 @@ describe('limits: each stops hostile input quickly with an error that names the 
   });
 
   it('max-file-size accepts Ki/Mi/Gi, and a raised limit renders the large file', async () => {
-    const data = Array.from({ length: 2000 }, (_, i) => `  k${i}: "${'v'.repeat(1000)}"`).join('\n');
+    const data = Array.from({ length: 1200 }, (_, i) => `  k${i}: "${'v'.repeat(1000)}"`).join('\n');
     const dir = tree({ ...example, 'big.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${data}\n` });
-    assertFails(await generate(dir, ['--max-file-size=1Mi']), 'file-too-large', /big\.yaml is \d\.\d MiB, larger than 1\.0 MiB/);
-    const rendered = assertRendered(await generate(dir, ['--max-file-size=3Mi']));
-    assert.equal(Object.keys(rendered.find((o) => o.metadata.name === 'big')!.data).length, 2000);
-    assertRendered(await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_MAX_FILE_SIZE: String(3 * 1024 * 1024) }));
+    assertFails(await generate(dir, ['--max-file-size=1Mi']), 'file-too-large', /big\.yaml is 1\.\d MiB, larger than 1\.0 MiB/);
+    const rendered = assertRendered(await generate(dir, ['--max-file-size=2Mi']));
+    assert.equal(Object.keys(rendered.find((o) => o.metadata.name === 'big')!.data).length, 1200);
+    assertRendered(await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_MAX_FILE_SIZE: String(2 * 1024 * 1024) }));
   });
 
   it('100,000 small documents: too-many-documents at the first one past the limit, without loading them', async () => {
@@ -113,9 +113,9 @@ describe('limits: each stops hostile input quickly with an error that names the 
       assertRendered(await generate(dir, ['--max-documents=6']));
       assertFails(await generate(dir, ['--max-documents=5']), 'too-many-documents', /^c\.yaml:2:1: /m);
     }
-    const big = tree({ 'a.yaml': docs('a', 6000), 'b.yaml': docs('b', 6000) });
+    const big = tree({ 'a.yaml': docs('a', 5500), 'b.yaml': docs('b', 5000) });
     assertFails(await generate(big), 'too-many-documents', /^b\.yaml:\d+:1: /m);
-    assert.equal(assertRendered(await generate(big, ['--max-documents=12000'])).length, 12_000);
+    assert.equal(assertRendered(await generate(big, ['--max-documents=10500'])).length, 10_500);
   });
 
   it('an alias bomb: yaml-aliases; a few aliases render expanded; 0 forbids them', async () => {

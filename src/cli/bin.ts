@@ -23,6 +23,10 @@ function writeAll(fd: number, text: string): void {
 
 runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION }).then(
   (result) => {
+    // Until now SIGTERM (the cmp-server's deadline) ends the process at once, with nothing on stdout: the output is only
+    // built in memory. From here it is complete, and a signal must not cut it short: Argo CD would read a truncated
+    // stream as the app's manifests. So signals wait for the write to finish; then the process exits as it would have.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => undefined);
     writeAll(2, result.stderr);
     writeAll(1, result.stdout);
     process.exitCode = result.exitCode;
