@@ -135,6 +135,12 @@ describe('limits: each stops hostile input quickly with an error that names the 
     assertFails(await generate(dir, ['--max-aliases=0']), 'yaml-aliases', /^aliased\.yaml:1:1: /m);
   });
 
+  it('an alias inside its own anchor (a cycle) is refused, not walked forever', async () => {
+    const cycle = `${configMap('cycle').trimEnd()}\n  loop: &a [*a]\n`;
+    const result = await generate(tree({ ...example, 'cycle.yaml': cycle }));
+    assertFails(result, 'yaml-aliases', /^cycle\.yaml:1:1: error\[yaml-aliases\]: an alias refers to a value that contains it/m);
+  });
+
   it('a million nested brackets: too-deep at once, in either reader', async () => {
     const million = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
     for (const header of ['', '%YAML 1.2\n---\n']) {
@@ -229,6 +235,15 @@ describe('encodings and YAML edge cases', () => {
     assertFails(await generate(tree({ ...example, 'dup.yaml': yaml })), 'syntax', /^dup\.yaml:7:3: error\[syntax\]: Map keys must be unique/m);
     const json = '{"apiVersion": "v1", "kind": "ConfigMap", "kind": "Secret", "metadata": {"name": "d"}}';
     assertFails(await generate(tree({ ...example, 'dup.json': json })), 'syntax', /^dup\.json:1:\d+: /m);
+  });
+
+  it('empty and explicit keys are read by the exact reader, so text js-yaml would wave through is refused', async () => {
+    // js-yaml reads `:  service: x` as a key "null"; YAML (and the tools that read the output) refuse it.
+    const mapping = example['mapping.yaml']!.replace('  service:', ':  service:');
+    assertFails(await generate(tree({ ...example, 'mapping.yaml': mapping })), 'syntax', /^mapping\.yaml:\d+:4: error\[syntax\]: Nested mappings are not allowed/m);
+    const explicit = `${configMap('explicit').trimEnd()}\n  ? k2\n  : v2\n`;
+    const rendered = assertRendered(await generate(tree({ ...example, 'explicit.yaml': explicit })));
+    assert.deepEqual(rendered.find((o) => o.metadata.name === 'explicit')!.data, { k: 'v', k2: 'v2' });
   });
 
   it('a document that is a scalar or a list is not-an-object, located', async () => {

@@ -157,16 +157,23 @@ function measure(document: CstToken): { depth: number; deepest: number; aliases:
   return result;
 }
 
-/** The depth of a value built with aliases, counted like measure(); an object shared through aliases is measured once. */
+/**
+ * The depth of a value built with aliases, counted like measure(); an object shared through aliases is measured once.
+ * Infinity when an alias points into its own anchor (`a: &x [*x]`), which YAML builds as a cycle.
+ */
 function valueDepth(root: unknown): number {
   const depths = new Map<object, number>();
+  const open = new Set<object>();
   const stack: [object, boolean][] = typeof root === 'object' && root !== null ? [[root, false]] : [];
   while (stack.length > 0) {
     const [node, childrenDone] = stack.pop()!;
     const children = Object.values(node).filter((child): child is object => typeof child === 'object' && child !== null);
     if (childrenDone) {
+      open.delete(node);
       depths.set(node, 1 + Math.max(Object.keys(node).length > 0 ? 1 : 0, ...children.map((child) => depths.get(child)!)));
     } else if (!depths.has(node)) {
+      if (children.some((child) => open.has(child))) return Infinity;
+      open.add(node);
       stack.push([node, true], ...children.filter((child) => !depths.has(child)).map((child): [object, boolean] => [child, false]));
     }
   }
@@ -216,7 +223,13 @@ function readExact(file: SourceFile, at: Locator, options: ParseOptions, result:
       result.diagnostics.push(diagnostic('yaml-aliases', message, at(contentStart), raiseLimitHint(maxAliases, 'write the values out instead of using aliases')));
       continue;
     }
-    if (aliased.has(document.range[0]) && valueDepth(value) > maxDepth.value) {
+    const depth = aliased.has(document.range[0]) ? valueDepth(value) : 0;
+    if (depth === Infinity) {
+      const hint = 'an alias may only repeat a value that is complete before it; write the value out';
+      result.diagnostics.push(diagnostic('yaml-aliases', 'an alias refers to a value that contains it, which would be infinitely deep', at(contentStart), hint));
+      continue;
+    }
+    if (depth > maxDepth.value) {
       result.diagnostics.push(tooDeep(at(contentStart), maxDepth));
       continue;
     }
