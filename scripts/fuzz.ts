@@ -19,13 +19,14 @@ async function main(): Promise<number> {
   // A seed from the clock is fine here: it is printed, and every case is reproducible from it.
   const seed = number('seed', Date.now() % 2 ** 31);
   if (options.has('worker')) {
-    return runWorker(seed, number('first', 0), number('iterations', 1), (line) => process.stdout.write(`${line}\n`));
+    return runWorker(seed, number('first', 0), number('iterations', 1), (line) => process.stdout.write(`${line}\n`), options.has('keep'));
   }
   const single = options.has('case');
   const first = number('case', 0);
   const iterations = single ? 1 : number('iterations', 5000);
   process.stdout.write(`fuzz: seed ${seed}, ${single ? `case ${first}` : `${iterations} cases`}\n`);
-  const report = await driveFuzz({ seed, first, iterations, caseTimeoutMs: number('case-timeout', 10_000), worker: __filename });
+  const report = await driveFuzz({ seed, first, iterations, caseTimeoutMs: number('case-timeout', 10_000), worker: __filename, keep: single });
+  for (const dir of report.kept) process.stdout.write(`fuzz: case ${first} kept in ${dir} (app/ and case.json)\n`);
   if (report.failure) {
     process.stdout.write(`fuzz: FAILED after ${report.completed} cases: ${report.failure}\n`);
     return 1;

@@ -322,7 +322,7 @@ export async function runCase(c: FuzzCase, dir: string): Promise<CliResult> {
  * The worker: runs cases [first, first + count) of `seed`, printing `ok <i>` after each; on a violation prints
  * `FAIL <i> <why>`, keeps the case's files and stops. Returns the number of failures (0 or 1).
  */
-export async function runWorker(seed: number, first: number, count: number, print: (line: string) => void): Promise<number> {
+export async function runWorker(seed: number, first: number, count: number, print: (line: string) => void, keep = false): Promise<number> {
   for (let index = first; index < first + count; index++) {
     const c = fuzzCase(seed, index);
     const dir = mkdtempSync(join(tmpdir(), `canary-mapping-fuzz-${seed}-${index}-`));
@@ -332,7 +332,8 @@ export async function runWorker(seed: number, first: number, count: number, prin
       print(`FAIL ${index} ${why}; steps: ${c.steps.join('; ')}; files kept in ${dir}`);
       return 1;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (keep) print(`kept ${index} ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
     print(`ok ${index}`);
   }
   return 0;
@@ -342,14 +343,17 @@ export interface FuzzReport {
   seed: number;
   completed: number;
   failure?: string;
+  /** Directories of cases kept (with keep). */
+  kept: string[];
 }
 
 /** Runs the worker as a child process and kills it when one case takes longer than `caseTimeoutMs` (a hang). */
-export function driveFuzz(options: { seed: number; iterations: number; caseTimeoutMs: number; worker: string; first?: number }): Promise<FuzzReport> {
-  const { seed, iterations, caseTimeoutMs, worker, first = 0 } = options;
+export function driveFuzz(options: { seed: number; iterations: number; caseTimeoutMs: number; worker: string; first?: number; keep?: boolean }): Promise<FuzzReport> {
+  const { seed, iterations, caseTimeoutMs, worker, first = 0, keep = false } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, '--worker', `--seed=${seed}`, `--first=${first}`, `--iterations=${iterations}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const report: FuzzReport = { seed, completed: 0 };
+    const args = [worker, '--worker', `--seed=${seed}`, `--first=${first}`, `--iterations=${iterations}`, ...(keep ? ['--keep'] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const report: FuzzReport = { seed, completed: 0, kept: [] };
     let current = '-1';
     let currentDir = '';
     let stderr = '';
@@ -370,6 +374,7 @@ export function driveFuzz(options: { seed: number; iterations: number; caseTimeo
         const [word = '', index = '', dir = ''] = line.split(' ');
         if (word === 'case') [current, currentDir] = [index, dir];
         if (word === 'ok') report.completed++;
+        if (word === 'kept') report.kept.push(dir);
         if (word === 'FAIL') report.failure ??= `${line}; replay: npm run fuzz -- --seed=${seed} --case=${index}`;
         arm();
       }
