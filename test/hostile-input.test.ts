@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { runCli, type CliResult } from '../src/cli/main.js';
 import { repoRoot } from './support/repo.js';
-import { runBundle } from './support/run-bundle.js';
+import { bundle, runBundle } from './support/run-bundle.js';
 
 type Obj = Record<string, any>;
 
@@ -104,6 +104,22 @@ describe('limits: each stops hostile input quickly with an error that names the 
     // Each document is 7 lines; document 10,001 starts on line 10,000 * 7 + 2.
     assertFails(result, 'too-many-documents', /^flood\.yaml:70002:1: error\[too-many-documents\]/m);
     assertNamesLimit(result.stderr, 'max-documents');
+  });
+
+  it('stdin (generate -) has the same limits and checks: too large, or not UTF-8', () => {
+    const run = (input: Buffer, args: string[] = []) => {
+      try {
+        execFileSync(process.execPath, [bundle, 'generate', '-', ...args], { cwd: tree(), input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000 });
+        assert.fail('expected a failure');
+      } catch (error) {
+        const failed = error as { status: number; stdout: Buffer; stderr: Buffer };
+        return { exitCode: failed.status, stdout: failed.stdout.toString(), stderr: failed.stderr.toString() };
+      }
+    };
+    const large = run(Buffer.from(`${configMap('big')}${'#'.repeat(4096)}\n`), ['--max-file-size=2Ki']);
+    assertFails(large, 'file-too-large', /^error\[file-too-large\]: <stdin> is larger than 2\.0 KiB \(limit max-file-size: 2Ki\)/m);
+    const binary = run(Buffer.concat([Buffer.from(configMap('bin')), Buffer.from([0xff, 0xfe, 0x00])]));
+    assertFails(binary, 'not-utf8', /^<stdin>:7:1: error\[not-utf8\]/m);
   });
 
   it('max-documents counts across files and in both readers, and a raised limit renders a large app', async () => {
