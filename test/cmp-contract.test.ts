@@ -117,6 +117,27 @@ function normaliseModes(dir: string): void {
   }
 }
 
+/** Sets every directory to `dirMode` and every file to `fileMode`, depth first. */
+function setModes(dir: string, dirMode: number, fileMode: number): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) setModes(path, dirMode, fileMode);
+    else chmodSync(path, fileMode);
+  }
+  chmodSync(dir, dirMode);
+}
+
+/** Every path under `dir` with its size and modification time: what a run must leave as it found it. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .map((entry) => {
+      const path = join(entry.parentPath ?? entry.path, entry.name);
+      const info = statSync(path);
+      return `${path} ${info.size} ${info.mtimeMs}`;
+    })
+    .sort();
+}
+
 /** The repository as the cmp-server sees it: a tarball, unpacked into a directory nothing else has touched. */
 function shipRepository(source: string): string {
   const tarball = join(tempDir('tarball'), 'repo.tar.gz');
@@ -262,6 +283,25 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     // Argo CD caches the output per commit and parameters: the same request must give the same bytes.
     const again = await run(command, cwd, argoEnvironment(binDir, IDENTITY_PATH));
     assert.equal(again.stdout, result.stdout, 'a second run prints the same bytes');
+  });
+
+  it('generate renders a read-only tree (directories 0555, files 0444) without HOME, and writes nothing into it', async () => {
+    const command = argv(readPlugin().spec?.generate, 'generate');
+    const cwd = join(root, IDENTITY_PATH);
+    const writable = await run(command, cwd, argoEnvironment(binDir, IDENTITY_PATH));
+    const before = snapshot(root);
+    setModes(root, 0o555, 0o444);
+    try {
+      const environment = argoEnvironment(binDir, IDENTITY_PATH);
+      assert.equal(environment.HOME, undefined, 'HOME is unset, as in the sidecar');
+      const result = await run(command, cwd, environment);
+      assert.equal(result.stderr, '', 'nothing on stderr');
+      assert.equal(result.code, 0, 'exit status 0');
+      assert.equal(result.stdout, writable.stdout, 'the same output as from the writable tree');
+    } finally {
+      normaliseModes(root);
+    }
+    assert.deepEqual(snapshot(root), before, 'nothing in the tree was created or changed');
   });
 
   it('generate fails closed on a broken app: non-zero exit, nothing on stdout, problems at repository paths', async () => {

@@ -27,11 +27,33 @@ test('every diagnostic code the code can report is explained in the README', () 
   const codes = new Set<string>();
   for (const file of sourceFiles(join(repoRoot, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/diagnostic\(\s*'([a-z-]+)'/g)) codes.add(match[1]!);
+    for (const match of text.matchAll(/diagnostic\(\s*'([a-z0-9-]+)'/g)) codes.add(match[1]!);
     // A code chosen by a condition: `diagnostic(cond ? 'a' : 'b', …)`.
     for (const match of text.matchAll(/diagnostic\([^,'(]*\? '([a-z-]+)' : '([a-z-]+)'/g)) codes.add(match[1]!).add(match[2]!);
   }
   assert.ok(codes.size > 20, `found the codes (${codes.size})`);
   const undocumented = [...codes].filter((code) => !readme.includes(`\`${code}\``));
   assert.deepEqual(undocumented, []);
+});
+
+test('the Install and Security sections match the Dockerfile, deploy/ and the lock file', () => {
+  const section = (title: string) => readme.split(/^## /m).find((part) => part.startsWith(`${title}\n`)) ?? '';
+  const install = section('Install');
+  const security = section('Security');
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)![1]!;
+  const kustomize = /^ARG KUSTOMIZE_VERSION=(\S+)$/m.exec(dockerfile)![1]!;
+  assert.ok(install.includes(nodeImage), `Install names the base image ${nodeImage}`);
+  assert.ok(install.includes(`Kustomize ${kustomize}`), `Install names Kustomize ${kustomize}`);
+  const sidecar = readFileSync(join(repoRoot, 'deploy', 'sidecar', 'repo-server-sidecar.yaml'), 'utf8');
+  const image = /image: ([^:\s]+):/.exec(sidecar)![1]!;
+  assert.ok(install.includes(`name: ${image}`), `Install overrides the component's image ${image}`);
+  for (const text of ['deploy/sidecar', 'deploy/example/application.yaml', 'reposerver.plugin.tar.exclusions: .git/*', 'server.repo.server.timeout.seconds', 'ARGOCD_EXEC_TIMEOUT']) {
+    assert.ok(install.includes(text), `Install mentions ${text}`);
+  }
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8'));
+  for (const name of Object.keys(lock.packages[''].dependencies)) {
+    const version = lock.packages[`node_modules/${name}`].version;
+    assert.ok(security.includes(`${name} ${version}`), `Security lists the runtime dependency ${name} ${version}`);
+  }
 });

@@ -1,6 +1,5 @@
 // The executable's entry point: everything it does lives in main.ts; this only wires process I/O.
 import { writeSync } from 'node:fs';
-import { constants } from 'node:os';
 import { runCli } from './main.js';
 
 declare const CANARY_MAPPING_VERSION: string;
@@ -22,20 +21,14 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-// Argo CD signals the plugin at its deadline (SIGTERM), a terminal on Ctrl-C (SIGINT). A running Kustomize leads its
-// own process group, which neither signal reaches: aborting kills that group, then the plugin exits at once, before
-// anything reaches stdout.
-const stop = new AbortController();
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    stop.abort();
-    writeAll(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
-    process.exit(128 + constants.signals[signal]);
-  });
-}
-
-runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION, signal: stop.signal }).then(
+// No signal handler while rendering: SIGTERM (Argo CD's deadline) or Ctrl-C ends the process at once, with nothing on
+// stdout. While Kustomize runs, src/sources/run-grouped.ts relays them to its process group.
+runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION }).then(
   (result) => {
+    // Until now SIGTERM (the cmp-server's deadline) ends the process at once, with nothing on stdout: the output is only
+    // built in memory. From here it is complete, and a signal must not cut it short: Argo CD would read a truncated
+    // stream as the app's manifests. So signals wait for the write to finish; then the process exits as it would have.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => undefined);
     writeAll(2, result.stderr);
     writeAll(1, result.stdout);
     process.exitCode = result.exitCode;

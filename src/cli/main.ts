@@ -1,21 +1,24 @@
 // The command line: turns words, environment and files into calls of the pure core, and results into text.
 // It returns what to print instead of printing, so tests can run it in-process.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { audit as auditObjects } from '../audit/audit.js';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
+import type { Manifest } from '../manifests/manifest.js';
 import { parseManifests } from '../manifests/parse.js';
-import { audit as auditObjects } from '../audit/audit.js';
+import { formatBytes } from '../manifests/read-file.js';
+import { readOptionalFile, repositoryRoot } from '../manifests/repository.js';
 import { auditData, auditText, findingCount } from '../report/audit.js';
+import { explainData, explainText } from '../report/explain.js';
+import { limitsOf } from '../settings/limits.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
-import type { Manifest } from '../manifests/manifest.js';
-import { explainData, explainText } from '../report/explain.js';
 import type { Settings } from '../settings/table.js';
+import { readSource, stdinText } from '../sources/source.js';
 import { parseArgs, type ParsedArgs } from './args.js';
-import { readSource } from '../sources/source.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
 
@@ -61,25 +64,35 @@ Manifests go to stdout; problems go to stderr as file:line:column, and the exit 
 `;
 }
 
+/** Argo CD shows stderr in the UI: hostile input with a problem per document must not turn into megabytes. */
+const MAX_REPORTED = 100;
+
 function failure(diagnostics: readonly Diagnostic[], exitCode = EXIT_PROBLEMS, outcome = 'nothing was rendered'): CliResult {
   const count = diagnostics.length;
-  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}; ${outcome}\n`;
-  return { exitCode, stdout: '', stderr: `${diagnostics.map(formatDiagnostic).join('\n')}\n${summary}` };
+  const shown = count > MAX_REPORTED ? ` (the first ${MAX_REPORTED} are shown)` : '';
+  const summary = `canary-mapping: ${count} problem${count === 1 ? '' : 's'}${shown}; ${outcome}\n`;
+  return { exitCode, stdout: '', stderr: `${diagnostics.slice(0, MAX_REPORTED).map(formatDiagnostic).join('\n')}\n${summary}` };
 }
 
-async function readStdinText(): Promise<string> {
+/** Settings cannot limit the file that holds them; a config file is small. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
+
+/** stdin up to one byte over `maxBytes`: enough to tell that it is too large without reading an endless stream. */
+async function readStdinBytes(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length > maxBytes) break;
+  }
+  return Buffer.concat(chunks);
 }
 
-function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+/** stdin's bytes; tests hand in text instead. */
+function stdinReader(io: CliIo): (maxBytes: number) => Promise<Buffer> {
+  const given = io.readStdin;
+  return given ? async () => Buffer.from(await given()) : readStdinBytes;
 }
 
 /** Paths in diagnostics read as the user wrote DIR; inside Argo CD (DIR `.`), as the app's path in the repository. */
@@ -100,20 +113,29 @@ async function renderApp(target: string, flags: ParsedArgs['flags'], environment
   const fromStdin = target === '-';
   const directory = fromStdin ? '.' : target;
   const prefix = displayPrefix(directory, environment);
-  const configPath = resolve(io.cwd, directory, CONFIG_FILE);
-  const configText = readOptional(configPath);
-  const configFile = configText === undefined ? undefined : { path: prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE, text: configText };
+  const appDirectory = resolve(io.cwd, directory);
+  const root = repositoryRoot(appDirectory, directory === '.' ? environment.ARGOCD_APP_SOURCE_PATH : undefined);
+  const configDisplay = prefix ? `${prefix}/${CONFIG_FILE}` : CONFIG_FILE;
+  const configRead = readOptionalFile(join(appDirectory, CONFIG_FILE), configDisplay, root, {
+    maxBytes: CONFIG_MAX_BYTES,
+    tooLarge: (size) => diagnostic('file-too-large', `${configDisplay} is ${formatBytes(size)}; a config file may have at most 1 MiB`, undefined, 'keep only settings in it'),
+  });
+  if (configRead && 'problem' in configRead) return failure([configRead.problem]);
+  const configFile = configRead && { path: configDisplay, text: configRead.text };
   const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
+  const limits = limitsOf(settings);
 
   const { manifests, diagnostics, what } = await readSource({
     target,
-    directory: resolve(io.cwd, directory),
+    directory: appDirectory,
     displayPrefix: prefix,
+    root,
     settings,
+    limits,
     environment,
     cwd: io.cwd,
-    readStdin: io.readStdin ?? readStdinText,
+    readStdin: stdinReader(io),
     ...(io.signal ? { signal: io.signal } : {}),
   });
   if (diagnostics.length === 0 && manifests.length === 0) {
@@ -176,9 +198,12 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
     diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version and --output'),
   );
   if (flagProblems.length + settingProblems.length > 0) return refuse([...flagProblems, ...settingProblems]);
+  const limits = limitsOf(settings);
   let text: string;
   if (target === '-') {
-    text = await (io.readStdin ?? readStdinText)();
+    const read = stdinText(await stdinReader(io)(limits.maxFileSize.value), limits.maxFileSize);
+    if ('problem' in read) return refuse([read.problem]);
+    text = read.text;
   } else {
     try {
       text = readFileSync(resolve(io.cwd, target), 'utf8');
@@ -188,7 +213,8 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
       return refuse([diagnostic('audit-input-unreadable', `${target} ${NOT_READABLE[code] ?? `cannot be read (${code})`}`, undefined, hint)]);
     }
   }
-  const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { json: /\.json$/i.test(target) });
+  // A dump of a whole cluster can be far larger than one app: the document limit is not the app's here.
+  const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { json: /\.json$/i.test(target), limits, documentBudget: Infinity });
   if (parsed.diagnostics.length === 0 && parsed.manifests.length === 0) {
     const hint = 'check the kubectl context and namespace: kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml';
     parsed.diagnostics.push(diagnostic('audit-no-objects', `found no Kubernetes objects in ${target === '-' ? 'stdin' : target}`, undefined, hint));

@@ -2,7 +2,7 @@
 // array ARGOCD_APP_PARAMETERS and as PARAM_<NAME> (a string) or PARAM_<NAME>_<i> (array items) variables. This reads
 // both into raw values and checks their shape; resolveSettings validates the values like those of every other source.
 import * as z from 'zod/mini';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, inputName, quoteInput, type Diagnostic } from '../core/diagnostics.js';
 import { keyPath, unknownNameHint, validate } from '../settings/config-file.js';
 import { paramVariableName, parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
 
@@ -71,7 +71,7 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
     return result;
   }
   if (!Array.isArray(list)) {
-    result.diagnostics.push(malformed(`${APP_PARAMETERS} is ${JSON.stringify(list)}; expected a JSON array of parameters`));
+    result.diagnostics.push(malformed(`${APP_PARAMETERS} is ${quoteInput(list)}; expected a JSON array of parameters`));
     return result;
   }
   list.forEach((raw: unknown, index) => {
@@ -79,11 +79,11 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
     const entry = data as z.infer<typeof parameterEntry>;
     if (issues.length > 0) {
       const problems = issues.map((issue) => `${issue.path.length > 0 ? `${keyPath(issue.path)}: ` : ''}${issue.message}`);
-      result.diagnostics.push(malformed(`${APP_PARAMETERS}[${index}] ${JSON.stringify(raw)}: ${problems.join('; ')}`));
+      result.diagnostics.push(malformed(`${APP_PARAMETERS}[${index}] ${quoteInput(raw)}: ${problems.join('; ')}`));
       return;
     }
     result.names.push(entry.name);
-    const source = `parameter ${entry.name} in ${APP_PARAMETERS}`;
+    const source = `parameter ${inputName(entry.name)} in ${APP_PARAMETERS}`;
     const key = keyByName.get(entry.name);
     if (!key) {
       result.diagnostics.push(unknownParameter(source, entry.name, keyByName.keys()));
@@ -119,7 +119,7 @@ function readParamVariables(environment: Record<string, string | undefined>, app
       if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value }]);
       else diagnostics.push(mismatch(variable, 'array', itemKey));
     } else {
-      diagnostics.push(unknownParameter(variable, variable, keyByVariable.keys()));
+      diagnostics.push(unknownParameter(inputName(variable), variable, keyByVariable.keys()));
     }
   }
   for (const [key, list] of items) {

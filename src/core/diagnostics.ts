@@ -21,6 +21,27 @@ export function diagnostic(code: string, message: string, location?: SourceLocat
   return { code, message, ...(location ? { location } : {}), ...(hint ? { hint } : {}) };
 }
 
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/**
+ * A value from the input for a message: JSON-quoted and cut short, so that a 100 kB parameter or a deeply nested one
+ * neither floods the Argo CD UI nor breaks the message.
+ */
+export function quoteInput(value: unknown, max = 120): string {
+  try {
+    return shorten(JSON.stringify(value) ?? String(value), max);
+  } catch {
+    return '(a value nested too deeply to show)';
+  }
+}
+
+/** A name from the input (a parameter or variable name), escaped like JSON but without quotes, and cut short. */
+export function inputName(name: string, max = 120): string {
+  return shorten(JSON.stringify(name).slice(1, -1), max);
+}
+
 export function formatLocation(location: SourceLocation): string {
   return location.line === undefined ? location.file : `${location.file}:${location.line}:${location.column}`;
 }

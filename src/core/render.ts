@@ -50,7 +50,9 @@ function guardPolicy(settings: Settings, kubeApiVersions: readonly string[] | un
 }
 
 export function render(manifests: readonly Manifest[], context: RenderContext): RenderResult {
-  const { settings, mappings: entries = {} } = context;
+  const { settings } = context;
+  // A Map: a Mapping may be named `constructor`, which a plain object would answer with its prototype's member.
+  const entries = new Map(Object.entries(context.mappings ?? {}));
   const diagnostics: Diagnostic[] = [];
   const result: RenderResult = { edits: new Map(), generated: new Map(), trailing: [], plans: [], diagnostics };
   const objects = indexObjects(manifests, context.destinationNamespace, diagnostics);
@@ -64,7 +66,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
         result.plans.push(skippedPlan(resolution.rollout, resolution.base, settings));
         continue;
       }
-      const entry = entries[resolution.context.base.name];
+      const entry = entries.get(resolution.context.base.name);
       const planned = planMapping({ context: resolution.context, settings, ...(entry ? { entry } : {}), mappingNamed, diagnostics });
       if (planned.plan) result.plans.push(planned.plan);
       if (planned.edits) result.edits.set(resolution.context.base.manifest, planned.edits);
@@ -72,7 +74,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
     }
   }
   const claimed = new Set([...lookup.claimedBy.keys()].map((base) => base.name));
-  for (const [name, entry] of Object.entries(entries)) {
+  for (const [name, entry] of entries) {
     if (claimed.has(name)) continue;
     diagnostics.push(
       diagnostic('config-mapping-unknown', `${entry.keyPath}: no Rollout in this app routes through a Mapping named ${name}`, entry.at(''), 'fix the name, or remove the entry'),

@@ -1,10 +1,14 @@
 // Reads an app directory: `.yaml`, `.yml` and `.json` files, recursively, sorted by path; hidden entries (the config
-// file among them) and excluded paths are skipped.
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+// file among them) and excluded paths are skipped. Symlinks are followed within the repository only (repository.ts),
+// and every file goes through readTextFile's checks.
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { limitNote, raiseLimitHint, type Limit } from '../settings/limits.js';
 import { compileGlobs } from './glob.js';
 import type { SourceFile } from './manifest.js';
+import { formatBytes, notAFile, readTextFile, unreadable } from './read-file.js';
+import { resolveEntry, type EntryKind } from './repository.js';
 
 export interface LoadedFile {
   file: SourceFile;
@@ -19,6 +23,19 @@ export interface LoadOptions {
   /** How paths are shown in diagnostics: this prefix joined with the path relative to the directory. */
   displayPrefix: string;
   exclude: readonly string[];
+  /** No symlink may lead out of this directory (see repository.ts). */
+  root: string;
+  maxFileSize: Limit;
+}
+
+/** The file-too-large diagnostic, shared with the config file. */
+export function fileTooLarge(display: string, size: number | undefined, limit: Limit): Diagnostic {
+  const what = size === undefined ? 'is larger than' : `is ${formatBytes(size)}, larger than`;
+  return diagnostic('file-too-large', `${display} ${what} ${formatBytes(limit.value)} ${limitNote(limit)}`, undefined, raiseLimitHint(limit, 'split the file or exclude it'));
+}
+
+function kindOf(entry: Dirent): EntryKind {
+  return entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : 'other';
 }
 
 // Synchronous on purpose: the reads are small and sequential, and it keeps fs/promises off the start-up path.
@@ -27,39 +44,51 @@ export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diag
   const files: LoadedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const visited = new Set<string>();
-  const display = (relative: string) => (options.displayPrefix ? posix.join(options.displayPrefix, relative) : relative);
+  const display = (relative: string) => (options.displayPrefix ? posix.join(options.displayPrefix, relative) : relative || '.');
 
-  const statOf = (path: string): Stats | undefined => statSync(path, { throwIfNoEntry: false });
-
-  function walk(relative: string): void {
-    const absolute = join(options.directory, relative);
-    const real = realpathSync(absolute);
-    if (visited.has(real)) return; // a symlink loop or a second link to the same directory
+  function walk(relative: string, real: string): void {
+    if (visited.has(real)) return; // a second link to the same directory, or a link to a directory above
     visited.add(real);
-    const entries = readdirSync(absolute).filter((name) => !name.startsWith('.')).sort();
-    for (const name of entries) {
-      const path = relative ? `${relative}/${name}` : name;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(options.directory, relative), { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push(unreadable(display(relative), error));
+      return;
+    }
+    const names = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of names) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (excluded(path)) continue;
-      const info = statOf(join(options.directory, path));
-      if (!info) {
-        diagnostics.push(diagnostic('unreadable', `cannot read ${display(path)} (a broken symlink?)`, undefined, 'remove the link or exclude it'));
-      } else if (info.isDirectory()) {
-        walk(path);
-      } else if (MANIFEST_EXTENSIONS.test(name)) {
-        if (!info.isFile()) {
-          diagnostics.push(diagnostic('not-a-file', `${display(path)} is not a regular file`, undefined, 'remove it or exclude it'));
+      const absolute = join(options.directory, path);
+      let kind = kindOf(entry);
+      let target = join(real, entry.name);
+      if (entry.isSymbolicLink()) {
+        const resolved = resolveEntry(absolute, display(path), options.root);
+        if ('problem' in resolved) {
+          diagnostics.push(resolved.problem);
           continue;
         }
-        const text = readFileSync(join(options.directory, path), 'utf8').replace(/^\uFEFF/, '');
-        files.push({ file: { path: display(path), text }, json: /\.json$/i.test(name) });
+        ({ kind, real: target } = resolved);
+      }
+      if (kind === 'directory') walk(path, target);
+      else if (!MANIFEST_EXTENSIONS.test(entry.name)) continue;
+      else if (kind !== 'file') diagnostics.push(notAFile(display(path)));
+      else {
+        const read = readTextFile(absolute, display(path), {
+          maxBytes: options.maxFileSize.value,
+          tooLarge: (size) => fileTooLarge(display(path), size, options.maxFileSize),
+        });
+        if ('problem' in read) diagnostics.push(read.problem);
+        else files.push({ file: { path: display(path), text: read.text }, json: /\.json$/i.test(entry.name) });
       }
     }
   }
 
-  const info = statOf(options.directory);
+  const info = statSync(options.directory, { throwIfNoEntry: false });
   if (!info?.isDirectory()) {
     return { files, diagnostics: [diagnostic('no-app-directory', `${options.directory} is not a directory`, undefined, 'pass the app directory, or - to read stdin')] };
   }
-  walk('');
+  walk('', realpathSync(options.directory));
   return { files, diagnostics };
 }

@@ -11,10 +11,11 @@ const MARKER = /^---(?:[ \t]+#.*)?[ \t]*$/;
 
 /**
  * undefined for streams that need the full YAML parser to be read right: directives (`%YAML`), end markers (`...`),
- * content on a marker line (`--- !!map`), CR line ends.
+ * content on a marker line (`--- !!map`), CR line ends, and keys that are empty or explicit (`: x`, `? x`), where
+ * js-yaml accepts text the YAML specification (and so the exact reader) refuses, such as `:  a: b`.
  */
 export function splitDocuments(text: string): DocumentSpan[] | undefined {
-  if (/^(%|\.\.\.([ \t]|$)|---[ \t]*[^\s#])|\r/m.test(text)) return undefined;
+  if (/^(%|\.\.\.([ \t]|$)|---[ \t]*[^\s#])|\r|^[ \t]*(-[ \t]+)*[:?]([ \t]|$)/m.test(text)) return undefined;
   const spans: DocumentSpan[] = [];
   let start = 0;
   let lineStart = 0;

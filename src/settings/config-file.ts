@@ -4,7 +4,7 @@
 import type { Node } from 'yaml';
 import * as z from 'zod/mini';
 import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
-import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { diagnostic, quoteInput, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
@@ -51,7 +51,7 @@ export function validate(schema: z.ZodMiniType, value: unknown): { data: unknown
 
 /** `<where>: invalid value "0.9": <what was expected>`. */
 export function invalidValue(where: string, issue: Issue, hint: string | undefined, location?: SourceLocation): Diagnostic {
-  return diagnostic('invalid-setting', `${where}: invalid value ${JSON.stringify(issue.input)}: ${issue.message}`, location, hint);
+  return diagnostic('invalid-setting', `${where}: invalid value ${quoteInput(issue.input)}: ${issue.message}`, location, hint);
 }
 
 /** What a setting accepts, as the hint for a bad value; undefined for a config key that is not a setting. */

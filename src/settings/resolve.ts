@@ -1,7 +1,7 @@
 // Merges every source of the settings. Precedence, highest first: command-line flags, ARGOCD_APP_PARAMETERS, PARAM_*,
 // Application env (ARGOCD_ENV_CANARY_MAPPING_*), the config file, the defaults. Every source is checked in full even
 // where a higher one wins, so that a mistake shows now and not on the day the higher source is removed.
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, inputName, type Diagnostic } from '../core/diagnostics.js';
 import { readParameters, type SourcedValue } from '../cmp/parameters.js';
 import { invalidValue, parseConfigFile, settingHint, unknownNameHint, validate } from './config-file.js';
 import type { LocatedMappingConfig } from './mapping-config.js';
@@ -48,7 +48,7 @@ function readEnvironment(environment: ResolveInput['environment']): { values: So
     if (value === undefined || !variable.toUpperCase().startsWith(`${ENV_PREFIX}CANARY_MAPPING_`)) continue;
     const key = keyByEnvironment.get(variable);
     if (key) values.push({ key, value: settingsTable[key].collectionType === 'array' ? splitList(value) : value, source: variable });
-    else diagnostics.push(diagnostic('unknown-setting', `${variable}: not a setting of this plugin`, undefined, unknownNameHint(variable, [...keyByEnvironment.keys()])));
+    else diagnostics.push(diagnostic('unknown-setting', `${inputName(variable)}: not a setting of this plugin`, undefined, unknownNameHint(variable, [...keyByEnvironment.keys()])));
   }
   return { values, diagnostics };
 }

@@ -42,6 +42,29 @@ export const AMBASSADOR_API_VERSIONS = [
   'x.getambassador.io/v3alpha1',
 ] as const;
 
+/** Units of the size settings, as in Kubernetes quantities. */
+const SIZE_UNITS = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 } as const;
+const SIZE_PATTERN = /^(0|[1-9]\d*)(Ki|Mi|Gi)?$/;
+const COUNT_PATTERN = /^(0|[1-9]\d*)$/;
+const MAX_FILE_SIZE_CAP = 256 * SIZE_UNITS.Mi;
+const MAX_DEPTH_CAP = 500;
+
+/** `16Mi` → 16777216; `100` → 100. Only for values a quantity schema accepted. */
+export function quantityValue(text: string): number {
+  const [, digits, unit = ''] = SIZE_PATTERN.exec(text) ?? [];
+  return Number(digits) * SIZE_UNITS[unit as keyof typeof SIZE_UNITS];
+}
+
+/**
+ * A limit: a number in the config file, a string everywhere else (parameters and env are strings). Kept as the
+ * text the user wrote, so that messages and the docs show `16Mi` rather than a byte count.
+ */
+function quantity(pattern: RegExp, format: string, inRange: (value: number) => boolean, range: string) {
+  return z
+    .pipe(z.union([z.number(), z.string()], { error: format }), z.transform(String))
+    .check(z.regex(pattern, format), z.refine((text) => !pattern.test(text) || inRange(quantityValue(text)), range));
+}
+
 export const settingsTable = {
   strategy: define({
     title: 'Strategy',
@@ -171,6 +194,42 @@ export const settingsTable = {
     schema: z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
     default: '45',
     placeholder: '45',
+  }),
+  maxFileSize: define({
+    title: 'Maximum file size',
+    description:
+      'Largest manifest file read, in bytes or with a Ki, Mi or Gi suffix (at most 256Mi). A larger file is an error, ' +
+      'not a slow render.',
+    collectionType: 'string',
+    schema: quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi: larger files do not fit in memory as text'),
+    default: '16Mi',
+    placeholder: '16Mi',
+  }),
+  maxDocuments: define({
+    title: 'Maximum documents',
+    description: "Most YAML and JSON documents the app may have in all its files together (a List's items count one each).",
+    collectionType: 'string',
+    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 10000', (count) => count >= 1, 'expected at least 1'),
+    default: '10000',
+    placeholder: '10000',
+  }),
+  maxAliases: define({
+    title: 'Maximum YAML aliases',
+    description:
+      'Most alias expansions (`*name`, counting the aliases inside the anchored value) one YAML document may make: a ' +
+      'guard against alias bombs. 0 forbids aliases.',
+    collectionType: 'string',
+    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 100', (count) => count <= 100_000, 'at most 100000'),
+    default: '100',
+    placeholder: '100',
+  }),
+  maxDepth: define({
+    title: 'Maximum nesting depth',
+    description: 'Most maps and lists nested inside each other in one document (at most 500).',
+    collectionType: 'string',
+    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 100', (depth) => depth >= 1 && depth <= MAX_DEPTH_CAP, 'expected 1 to 500: deeper documents exhaust the stack'),
+    default: '100',
+    placeholder: '100',
   }),
 } satisfies Record<string, SettingDefinition>;
 

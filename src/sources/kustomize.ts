@@ -4,7 +4,9 @@ import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, posix, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Manifest } from '../manifests/manifest.js';
+import { fileTooLarge } from '../manifests/load-directory.js';
 import { parseManifests } from '../manifests/parse.js';
+import type { Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
 import { kustomizeSourceFinder } from './kustomize-origins.js';
 import { runGrouped } from './run-grouped.js';
@@ -27,6 +29,8 @@ export interface KustomizeRequest {
   /** The kustomization file in the directory, if there is one. */
   kustomization: string | undefined;
   settings: Pick<Settings, 'kustomizePath' | 'kustomizeArgs' | 'kustomizeTimeout'>;
+  /** The render is read like one file of the app: the same size, document, alias and depth limits. */
+  limits: Limits;
   /** Also the child's environment, and where PATH comes from. */
   environment: Environment;
   /** Where a relative kustomize-path starts. */
@@ -165,7 +169,11 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
     const message = scrubPaths(kustomizeMessage(outcome.stderr), directory, displayPrefix) || '(Kustomize printed no message)';
     return runDiagnostic('kustomize-failed', `${commandLine} ${how}: ${message}`, location, `fix what Kustomize reports; ${commandLine} shows the same error where you can try it`);
   }
-  const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { json: false });
+  const renderedBytes = Buffer.byteLength(outcome.stdout);
+  if (renderedBytes > request.limits.maxFileSize.value) {
+    return { manifests: [], diagnostics: [fileTooLarge(`the output of ${commandLine}`, renderedBytes, request.limits.maxFileSize)] };
+  }
+  const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { json: false, limits: request.limits });
   const findSource = kustomizeSourceFinder(directory, displayPrefix);
   const manifests = parsed.manifests.map(
     (manifest): Manifest => ({

@@ -2,6 +2,7 @@
 // deadline and then signals the plugin: a child left running would keep rendering for nobody, and a child's children
 // (Kustomize's helm, say) would outlive it. Killing the group stops them all.
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 
 export interface GroupedRun {
   file: string;
@@ -45,9 +46,24 @@ export function runGrouped(run: GroupedRun): Promise<RunOutcome> {
     const timer = setTimeout(() => killGroup('timed-out'), run.timeoutMs);
     const onAbort = () => killGroup('stopped');
     run.signal?.addEventListener('abort', onAbort, { once: true });
+    // Argo CD's SIGTERM at its deadline, or Ctrl-C, reaches the plugin but not the child's group. The plugin is only
+    // waiting now, so a handler runs at once: it kills the group, then lets the signal end the plugin as it would
+    // have. Outside this wait no handler is installed, so a signal ends a busy render at once too.
+    const relay = (signal: NodeJS.Signals) => {
+      finish();
+      killGroup('stopped');
+      writeSync(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
+      process.kill(process.pid, signal);
+    };
+    const onTerm = () => relay('SIGTERM');
+    const onInt = () => relay('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
     const finish = () => {
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
+      process.removeListener('SIGTERM', onTerm);
+      process.removeListener('SIGINT', onInt);
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       finish();

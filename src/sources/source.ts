@@ -2,9 +2,11 @@
 // rendered by Kustomize. Whatever the source, the objects then go through the same pipeline.
 import { existsSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { loadDirectory } from '../manifests/load-directory.js';
+import { fileTooLarge, loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { parseManifests } from '../manifests/parse.js';
+import { decodeText, type ReadResult } from '../manifests/read-file.js';
+import type { Limit, Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
 import { kustomizationIn } from './kustomize-origins.js';
 
@@ -15,10 +17,14 @@ export interface SourceRequest {
   directory: string;
   /** How paths are shown: this prefix joined with the path relative to the app directory. */
   displayPrefix: string;
+  /** The repository the app lives in: symlinks may not leave it. */
+  root: string;
   settings: Settings;
+  limits: Limits;
   environment: Record<string, string | undefined>;
   cwd: string;
-  readStdin: () => Promise<string>;
+  /** stdin's bytes, up to one byte over `maxBytes`: enough to tell it is too large without reading an endless stream. */
+  readStdin: (maxBytes: number) => Promise<Buffer>;
   signal?: AbortSignal;
 }
 
@@ -29,30 +35,51 @@ export interface SourceResult {
   what: string;
 }
 
-function parseAll(files: { file: { path: string; text: string }; json: boolean }[], diagnostics: Diagnostic[]): Manifest[] {
-  return files.flatMap(({ file, json }) => {
-    const parsed = parseManifests(file, { json });
+/** All files against one budget of documents: the limit is the app's, not each file's. */
+function parseAll(files: readonly LoadedFile[], limits: Limits, diagnostics: Diagnostic[]): Manifest[] {
+  const manifests: Manifest[] = [];
+  let documentBudget = limits.maxDocuments.value;
+  for (const { file, json } of files) {
+    const parsed = parseManifests(file, { json, limits, documentBudget });
     diagnostics.push(...parsed.diagnostics);
-    return parsed.manifests;
-  });
+    manifests.push(...parsed.manifests);
+    documentBudget -= parsed.documents;
+    if (documentBudget < 0) break; // the too-many-documents error is out; reading on would only take time
+  }
+  return manifests;
+}
+
+/** stdin's bytes as text: within the size limit, and UTF-8. */
+export function stdinText(bytes: Buffer, limit: Limit): ReadResult {
+  return bytes.length > limit.value ? { problem: fileTooLarge('<stdin>', undefined, limit) } : decodeText(bytes, '<stdin>');
 }
 
 export async function readSource(request: SourceRequest): Promise<SourceResult> {
-  const { target, directory, displayPrefix, settings } = request;
+  const { target, directory, displayPrefix, settings, limits } = request;
   const diagnostics: Diagnostic[] = [];
   if (target === '-') {
-    const text = (await request.readStdin()).replace(/^\uFEFF/, '');
-    return { manifests: parseAll([{ file: { path: '<stdin>', text }, json: false }], diagnostics), diagnostics, what: 'stdin' };
+    const read = stdinText(await request.readStdin(limits.maxFileSize.value), limits.maxFileSize);
+    if ('problem' in read) return { manifests: [], diagnostics: [read.problem], what: 'stdin' };
+    return { manifests: parseAll([{ file: { path: '<stdin>', text: read.text }, json: false }], limits, diagnostics), diagnostics, what: 'stdin' };
   }
   const kustomization = settings.source === 'directory' ? undefined : kustomizationIn(directory);
   // A missing directory is the plain reader's to report, whatever the source.
   if (kustomization || (settings.source === 'kustomize' && existsSync(directory) && statSync(directory).isDirectory())) {
     // Loaded only here: it starts child processes, which a plain render never needs.
     const { renderKustomize } = require('./kustomize.js') as typeof import('./kustomize.js');
-    const rendered = await renderKustomize({ directory, displayPrefix, kustomization, settings, environment: request.environment, cwd: request.cwd, ...(request.signal ? { signal: request.signal } : {}) });
+    const rendered = await renderKustomize({
+      directory,
+      displayPrefix,
+      kustomization,
+      settings,
+      limits,
+      environment: request.environment,
+      cwd: request.cwd,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     return { ...rendered, what: `the Kustomize render of ${target}` };
   }
-  const loaded = loadDirectory({ directory, displayPrefix, exclude: settings.exclude });
+  const loaded = loadDirectory({ directory, displayPrefix, exclude: settings.exclude, root: request.root, maxFileSize: limits.maxFileSize });
   diagnostics.push(...loaded.diagnostics);
-  return { manifests: parseAll(loaded.files, diagnostics), diagnostics, what: target };
+  return { manifests: parseAll(loaded.files, limits, diagnostics), diagnostics, what: target };
 }

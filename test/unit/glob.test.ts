@@ -22,3 +22,17 @@ it('matches exclude globs against paths relative to the app directory', () => {
   ];
   for (const [glob, path, expected] of cases) assert.equal(compileGlobs([glob])(path), expected, `${glob} vs ${path}`);
 });
+
+it('matches in time proportional to the path: globs that make regular expressions backtrack do not hang', { timeout: 10_000 }, () => {
+  // As regular expressions these take exponential time on a long run of `a`; a hang here fails by the timeout.
+  const long = `${'a'.repeat(4000)}`;
+  assert.equal(compileGlobs(['*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b'])(long), false);
+  assert.equal(compileGlobs(['**/**/**/**/**/**/**/**/**/**/x'])(`${'a/'.repeat(2000)}y`), false);
+  assert.equal(compileGlobs(['{*a,*a}{*a,*a}{*a,*a}{*a,*a}{*a,*a}b'])(long), false);
+  assert.equal(compileGlobs(['*a*a*a*a*a*a*a*a*a*a*a*a*a*a'])(long), true);
+});
+
+it('treats a bracket without a valid class as an ordinary character', () => {
+  assert.equal(compileGlobs(['[z-a].yaml'])('[z-a].yaml'), true);
+  assert.equal(compileGlobs(['[ab'])('[ab'), true);
+});

@@ -1,0 +1,55 @@
+// The repository boundary: a symlink in the app may point anywhere in the repository, but never out of it (at the
+// sidecar's own files, another app's checkout, /dev/zero). Inside Argo CD the working directory is
+// `<unpacked repository>/<ARGOCD_APP_SOURCE_PATH>`, so the root is that many levels up; elsewhere it is the enclosing
+// Git work tree, or the app directory itself when there is none.
+import { existsSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { notAFile, readTextFile, unreadable, type ReadOptions, type ReadResult } from './read-file.js';
+
+export function repositoryRoot(appDirectory: string, sourcePath: string | undefined): string {
+  // A missing app directory is reported by the loader; any root will do until then.
+  const app = existsSync(appDirectory) ? realpathSync(appDirectory) : resolve(appDirectory);
+  if (sourcePath !== undefined) {
+    const depth = sourcePath.split('/').filter((segment) => segment !== '' && segment !== '.').length;
+    return resolve(app, ...Array<string>(depth).fill('..'));
+  }
+  for (let dir = app; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dir === dirname(dir)) return app;
+  }
+}
+
+export type EntryKind = 'file' | 'directory' | 'other';
+
+/** What `path` is once symlinks are followed, or why it may not be read. */
+export function resolveEntry(path: string, display: string, root: string): { kind: EntryKind; real: string } | { problem: Diagnostic } {
+  let real: string;
+  let info: Stats;
+  try {
+    real = realpathSync(path);
+    info = statSync(real);
+  } catch (error) {
+    return { problem: unreadable(display, error) };
+  }
+  const fromRoot = relative(root, real);
+  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+    return {
+      problem: diagnostic(
+        'outside-repository',
+        `${display} is a symlink that leads out of the repository`,
+        undefined,
+        'point the link at a file inside the repository, or copy the file in',
+      ),
+    };
+  }
+  return { kind: info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other', real };
+}
+
+/** A file the app may have, such as its config file: undefined when absent, else its text or why it cannot be read. */
+export function readOptionalFile(path: string, display: string, root: string, options: ReadOptions): ReadResult | undefined {
+  if (!lstatSync(path, { throwIfNoEntry: false })) return undefined;
+  const entry = resolveEntry(path, display, root);
+  if ('problem' in entry) return entry;
+  return entry.kind === 'file' ? readTextFile(path, display, options) : { problem: notAFile(display) };
+}

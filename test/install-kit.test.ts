@@ -1,0 +1,72 @@
+// The install kit, deploy/, rendered offline with `kubectl kustomize` on top of test/deploy/argocd-install: a
+// kustomization shaped like the one users install Argo CD with (the stock repo server, the component, an image
+// override). Checks that the sidecar lands in argocd-repo-server as Argo CD documents it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { repoRoot } from './support/repo.js';
+
+type Obj = Record<string, any>;
+
+function kubectl(): string | undefined {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return 'kubectl';
+  } catch {
+    return undefined;
+  }
+}
+
+const plugin = parseYaml(readFileSync(join(repoRoot, 'cmp-plugin.yaml'), 'utf8')) as Obj;
+
+describe('deploy/ install kit', () => {
+  it('adds the sidecar to argocd-repo-server, with the shared volumes, its own /tmp, UID 999 and the cmp-server', (t) => {
+    const tool = kubectl();
+    if (!tool) {
+      t.skip('kubectl is not installed: the install kit was not rendered (install kubectl to run this test)');
+      return;
+    }
+    // No KUBECONFIG and no network: kustomize reads only the local directories.
+    const output = execFileSync(tool, ['kustomize', join(repoRoot, 'test', 'deploy', 'argocd-install')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const objects = parseAllDocuments(output).map((document) => document.toJS() as Obj);
+    assert.equal(objects.length, 1, 'the component adds no objects of its own');
+    const deployment = objects[0]!;
+    assert.equal(deployment.metadata.name, 'argocd-repo-server');
+    const pod = deployment.spec.template.spec;
+    assert.deepEqual(pod.containers.map((c: Obj) => c.name), ['argocd-repo-server', 'canary-mapping'], 'appended: the repo server stays the first container');
+    const repoServer = pod.containers[0];
+    const sidecar = pod.containers[1];
+    assert.deepEqual(sidecar.command, ['/var/run/argocd/argocd-cmp-server']);
+    assert.equal(sidecar.image, 'registry.example.com/platform/canary-mapping-plugin:0.1.0', 'the images: override applies');
+    assert.equal(sidecar.securityContext.runAsNonRoot, true);
+    assert.equal(sidecar.securityContext.runAsUser, 999);
+    assert.equal(sidecar.securityContext.readOnlyRootFilesystem, true);
+
+    const mounts = new Map(sidecar.volumeMounts.map((m: Obj) => [m.mountPath, m.name]));
+    assert.equal(mounts.get('/var/run/argocd'), 'var-files');
+    assert.equal(mounts.get('/home/argocd/cmp-server/plugins'), 'plugins');
+    assert.ok(!mounts.has('/home/argocd/cmp-server/config/plugin.yaml'), 'plugin.yaml comes from the image, not a mount');
+    const volumes = new Map(pod.volumes.map((v: Obj) => [v.name, v]));
+    const tmp = mounts.get('/tmp') as string;
+    assert.ok((volumes.get(tmp) as Obj | undefined)?.emptyDir, '/tmp is an emptyDir');
+    const repoServerTmp = repoServer.volumeMounts.find((m: Obj) => m.mountPath === '/tmp').name;
+    assert.notEqual(tmp, repoServerTmp, 'the sidecar does not share the repo server /tmp');
+    for (const shared of ['var-files', 'plugins']) assert.equal(pod.volumes.filter((v: Obj) => v.name === shared).length, 1, `${shared} is declared once`);
+  });
+
+  it('has an example Application that selects the plugin by name with announced parameters', () => {
+    const application = parseYaml(readFileSync(join(repoRoot, 'deploy', 'example', 'application.yaml'), 'utf8')) as Obj;
+    assert.equal(application.kind, 'Application');
+    const source = application.spec.source.plugin;
+    assert.equal(source.name, `${plugin.metadata.name}-${plugin.spec.version}`);
+    const announced = new Map((plugin.spec.parameters.static as Obj[]).map((p) => [p.name, p.collectionType]));
+    assert.ok(source.parameters.length > 0);
+    for (const parameter of source.parameters) {
+      const given = 'array' in parameter ? 'array' : 'map' in parameter ? 'map' : 'string';
+      assert.equal(announced.get(parameter.name), given, `${parameter.name} is announced as ${given}`);
+    }
+  });
+});
