@@ -235,6 +235,12 @@ describe('encodings and YAML edge cases', () => {
     assert.ok(!bom.stdout.includes('\uFEFF'));
   });
 
+  it('a byte order mark after a --- is content to YAML: a located error, never copied to the output (found by the fuzzer)', async () => {
+    const stream = `${example['rollout.yaml']}---\n\uFEFF${configMap('after-bom')}`;
+    const result = await generate(tree({ ...example, 'rollout.yaml': stream }));
+    assertFails(result, 'not-an-object', /^rollout\.yaml:\d+:1: error\[not-an-object\]: document is not a Kubernetes object: it has no apiVersion$/m);
+  });
+
   it('CRLF line ends render the same objects as LF, rewritten base included, with no CR in the output', async () => {
     const crlf = Object.fromEntries(Object.entries(example).map(([name, text]) => [name, text.replaceAll('\n', '\r\n')]));
     const withBom = { ...crlf, 'mapping.yaml': `\uFEFF${crlf['mapping.yaml']}` };
@@ -442,6 +448,26 @@ describe('parameters and Application env with hostile values', () => {
     assert.ok(!result.stdout.includes('Secret'));
     const tls = await generate(dir, ['--legacy-tls-context', `upstream${secret}`]);
     assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/);
+  });
+
+  it('canary templates are substituted into values: structure in them is refused, never written out', async () => {
+    const secret = '\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: injected}';
+    const annotated = example['mapping.yaml']!.replace(
+      'metadata:\n',
+      `metadata:\n  annotations:\n    canary-mapping.dev/canary-service: ${JSON.stringify(`https://{{canaryService}}:8443${secret}`)}\n`,
+    );
+    const fromAnnotation = await generate(tree({ ...example, 'mapping.yaml': annotated }), ['--strategy=guarded']);
+    assertFails(fromAnnotation, 'template-invalid', /white space/);
+    const config = `strategy: guarded\nmappings:\n  identity:\n    canaryService: ${JSON.stringify(`https://{{canaryService}}:8443 {kind: Secret}`)}\n`;
+    const fromConfig = await generate(tree({ ...example, '.canary-mapping.yaml': config }));
+    assertFails(fromConfig, 'template-invalid', /white space/);
+    // A preview value is an HTTP header value: one line. Other text is written out as one scalar.
+    const preview = (value: string) => `strategy: guarded\nmappings:\n  identity:\n    preview: {header: x-preview, value: ${JSON.stringify(value)}}\n`;
+    assertFails(await generate(tree({ ...example, '.canary-mapping.yaml': preview(`on${secret}`) })), 'invalid-setting', /header value on one line/);
+    const odd = 'on --- {kind: Secret} #';
+    const rendered = assertRendered(await generate(tree({ ...example, '.canary-mapping.yaml': preview(odd) })));
+    assert.ok(!rendered.some((object) => object.kind === 'Secret'), 'no object was injected');
+    assert.equal(rendered.find((object) => object.metadata?.name === 'identity-preview')?.spec.headers['x-preview'], odd);
   });
 });
 

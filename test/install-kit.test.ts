@@ -57,6 +57,23 @@ describe('deploy/ install kit', () => {
     for (const shared of ['var-files', 'plugins']) assert.equal(pod.volumes.filter((v: Obj) => v.name === shared).length, 1, `${shared} is declared once`);
   });
 
+  it('deploy/guard renders the guard policy and its binding, for a one-time install', (t) => {
+    const tool = kubectl();
+    if (!tool) {
+      t.skip('kubectl is not installed: deploy/guard was not rendered (install kubectl to run this test)');
+      return;
+    }
+    const output = execFileSync(tool, ['kustomize', join(repoRoot, 'deploy', 'guard')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const objects = parseAllDocuments(output).map((document) => document.toJS() as Obj);
+    assert.deepEqual(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).sort(), [
+      'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy canary-mapping-guard',
+      'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding canary-mapping-guard',
+    ]);
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+    assert.deepEqual(policy.spec.matchConstraints.resourceRules[0].operations, ['DELETE']);
+    assert.match(policy.spec.matchConditions[0].expression, /system:serviceaccount:argo-rollouts:argo-rollouts/);
+  });
+
   it('has an example Application that selects the plugin by name with announced parameters', () => {
     const application = parseYaml(readFileSync(join(repoRoot, 'deploy', 'example', 'application.yaml'), 'utf8')) as Obj;
     assert.equal(application.kind, 'Application');

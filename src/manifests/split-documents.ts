@@ -11,11 +11,12 @@ const MARKER = /^---(?:[ \t]+#.*)?[ \t]*$/;
 
 /**
  * undefined for streams that need the full YAML parser to be read right: directives (`%YAML`), end markers (`...`),
- * content on a marker line (`--- !!map`), CR line ends, and keys that are empty or explicit (`: x`, `? x`), where
- * js-yaml accepts text the YAML specification (and so the exact reader) refuses, such as `:  a: b`.
+ * content on a marker line (`--- !!map`), CR line ends, byte order marks inside the stream (copied as they are, they
+ * would start a key of the output), and keys that are empty or explicit (`: x`, `? x`), where js-yaml accepts text
+ * the YAML specification (and so the exact reader) refuses, such as `:  a: b`.
  */
 export function splitDocuments(text: string): DocumentSpan[] | undefined {
-  if (/^(%|\.\.\.([ \t]|$)|---[ \t]*[^\s#])|\r|^[ \t]*(-[ \t]+)*[:?]([ \t]|$)/m.test(text)) return undefined;
+  if (/^(%|\.\.\.([ \t]|$)|---[ \t]*[^\s#])|[\r\uFEFF]|^[ \t]*(-[ \t]+)*[:?]([ \t]|$)/m.test(text)) return undefined;
   const spans: DocumentSpan[] = [];
   let start = 0;
   let lineStart = 0;

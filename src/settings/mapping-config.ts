@@ -15,7 +15,11 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export const previewSchema = z.strictObject({
   header: z.string().check(z.regex(HEADER_NAME, 'expected an HTTP header name such as x-canary')),
-  value: z.string().check(z.minLength(1, 'expected the header value that selects the preview')),
+  value: z.string().check(
+    z.minLength(1, 'expected the header value that selects the preview'),
+    // RFC 9110: no control characters in a field value (a line break would end the header).
+    z.regex(/^[^\x00-\x08\x0a-\x1f\x7f]*$/, 'expected a header value on one line, without control characters'),
+  ),
 });
 
 export const mappingConfigSchema = z.strictObject({

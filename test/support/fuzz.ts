@@ -102,6 +102,16 @@ const SNIPPETS = [
   '|\n  block',
   '\uFEFF',
   '# comment',
+  // The config file's mappings: templates, patches and previews, well-formed and hostile.
+  'mappings: {identity: {canaryService: "https://{{canaryService}}.{{namespace}}:8443"}}',
+  'canaryService: "https://{{unknown}}:1"',
+  'canaryService: "{{canaryService}}:{{port}}{{port}}"',
+  'patches: [{op: add, path: /spec/x, value: 1}, {op: replace, path: /metadata/name, value: y}]',
+  'patches: [{op: add, path: /__proto__/polluted, value: true}, {op: copy, from: /constructor/prototype, path: /spec/z}]',
+  'preview: {header: x-preview, value: "on"}',
+  'canary-mapping.dev/canary-service: "https://{{canaryService}}:8443"',
+  'canary-mapping.dev/skip: "true"',
+  'argocd.argoproj.io/sync-wave: "-2"',
 ];
 
 const SETTING_VALUES: Record<string, string[]> = {
@@ -109,6 +119,8 @@ const SETTING_VALUES: Record<string, string[]> = {
   'ambassador-api-version': ['getambassador.io/v2', 'getambassador.io/v3alpha1', 'x.getambassador.io/v3alpha1', 'v1'],
   'legacy-tls-context': ['', 'upstream-tls', 'Bad_Name'],
   strategy: ['clone-safe', 'guarded', ''],
+  'guard-policy': ['omit', 'emit', 'always'],
+  'rollouts-service-account': ['argo-rollouts/argo-rollouts', 'platform/rollouts', 'no-slash'],
   exclude: ['**', '*.yaml', 'a/**', '{a,b}/*', '[!x]*', '**/**/*a*a*a*b', ''],
   'max-file-size': ['200', '4Ki', '16Mi', '0', 'x'],
   'max-documents': ['1', '2', '5', '0'],
