@@ -1,22 +1,44 @@
-// Bundles the CLI into one executable file: dist/canary-mapping.
+// Bundles the CLI into one executable file, dist/canary-mapping: a launcher, the bundle, and V8's code cache for it
+// (see launcher.cjs), made by running the bundle once on the example app.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const outfile = new URL('../dist/canary-mapping', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+const { launcher } = require('./launcher.cjs');
+const root = new URL('..', import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const outfile = join(root, 'dist', 'canary-mapping');
 
-await build({
-  entryPoints: [new URL('../src/cli/bin.ts', import.meta.url).pathname],
-  outfile,
+const result = await build({
+  entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
   bundle: true,
+  write: false,
   platform: 'node',
   target: 'node20',
-  // CommonJS loads faster than an ES module, and lets the yaml library load on first use (see yaml-library.ts).
+  // CommonJS: the launcher runs it as a module body, and the yaml library loads on first use (see yaml-library.ts).
   format: 'cjs',
   minify: true,
   legalComments: 'none',
-  banner: { js: '#!/usr/bin/env node' },
   define: { CANARY_MAPPING_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
+const source = result.outputFiles[0].text;
+
+const work = mkdtempSync(join(tmpdir(), 'canary-mapping-build-'));
+try {
+  const bundle = join(work, 'bundle.cjs');
+  const cache = join(work, 'bundle.cache');
+  writeFileSync(bundle, source);
+  execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-cache.cjs'), bundle, cache, 'generate', 'examples/identity'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  writeFileSync(outfile, launcher(source, readFileSync(cache)));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
 chmodSync(outfile, 0o755);

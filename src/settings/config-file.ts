@@ -11,9 +11,12 @@ import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } fro
 import { applicationSettingsSchema, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
 
 /** Every setting optional (absent: a lower source decides), plus the per-Mapping entries. */
-export const configFileSchema = z.extend(z.partial(applicationSettingsSchema), {
-  mappings: z.optional(z.record(mappingNameSchema, mappingConfigSchema)),
-});
+/** Built on first use: most apps have no config file, and every render pays for what is built at start-up. */
+function configFileSchema() {
+  return z.extend(z.partial(applicationSettingsSchema()), {
+    mappings: z.optional(z.record(mappingNameSchema, mappingConfigSchema)),
+  });
+}
 
 export interface ConfigFile {
   values: Partial<Settings>;
@@ -133,7 +136,7 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
     return { ...nothing, diagnostics: [diagnostic('config-not-a-map', message, start, 'write one key per setting, for example `rolloutsVersion: "1.6"`')] };
   }
 
-  const { data, issues } = validate(configFileSchema, value);
+  const { data, issues } = validate(configFileSchema(), value);
   const problems = issues.flatMap((issue): [number, Diagnostic][] => {
     const node = nodeAt(root, issue.path);
     const nodeOffset = node.range?.[0] ?? 0;
@@ -150,7 +153,7 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   });
   // Zod reports in schema order; the user reads the file top to bottom.
   problems.sort(([a], [b]) => a - b);
-  const { mappings = {}, ...values } = (data ?? {}) as z.infer<typeof configFileSchema>;
+  const { mappings = {}, ...values } = (data ?? {}) as z.infer<ReturnType<typeof configFileSchema>>;
   const located = Object.fromEntries(
     Object.entries(mappings).map(([name, config]): [string, LocatedMappingConfig] => {
       const entryPath = `mappings.${name}`;

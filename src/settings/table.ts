@@ -24,8 +24,26 @@ export interface SettingDefinition<S extends z.ZodMiniType = z.ZodMiniType> {
   fromApplication?: S;
 }
 
-function define<S extends z.ZodMiniType>(definition: SettingDefinition<S>): SettingDefinition<S> {
-  return definition;
+type Lazy<S> = () => S;
+
+/**
+ * Schemas are built on first use: building all of them costs a noticeable part of a small render's start-up, and a
+ * render validates only the settings some source gives.
+ */
+function define<S extends z.ZodMiniType>(
+  definition: Omit<SettingDefinition<S>, 'schema' | 'fromApplication'> & { schema: Lazy<S>; fromApplication?: Lazy<S> },
+): SettingDefinition<S> {
+  const { schema, fromApplication, ...rest } = definition;
+  const once = (build: Lazy<S>): Lazy<S> => {
+    let built: S | undefined;
+    return () => (built ??= build());
+  };
+  const lazySchema = once(schema);
+  const lazyApplication = fromApplication && once(fromApplication);
+  return Object.defineProperties(rest, {
+    schema: { get: lazySchema, enumerable: true },
+    ...(lazyApplication ? { fromApplication: { get: lazyApplication, enumerable: true } } : {}),
+  }) as SettingDefinition<S>;
 }
 
 export const ROLLOUTS_VERSION_PATTERN = /^(any|(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?)$/;
@@ -73,7 +91,7 @@ export const settingsTable = {
       "Argo Rollouts controller's own copy is the declared canary. `guarded` also emits the canary Mapping itself, " +
       'exactly as declared, and relies on the guard policy to keep the controller from deleting it (Kubernetes 1.30+).',
     collectionType: 'string',
-    schema: z.enum(['clone-safe', 'guarded']),
+    schema: () => z.enum(['clone-safe', 'guarded']),
     default: 'clone-safe',
     placeholder: 'clone-safe',
   }),
@@ -83,7 +101,7 @@ export const settingsTable = {
       'Argo Rollouts controller versions the output must be safe for: `any` (both the <= 1.6.6 and the >= 1.7.0 ' +
       'canary derivation) or the version you run, as MAJOR.MINOR[.PATCH] (for example `1.6` or `1.8.3`).',
     collectionType: 'string',
-    schema: z.string().check(
+    schema: () => z.string().check(
       z.regex(ROLLOUTS_VERSION_PATTERN, 'expected `any` or a version MAJOR.MINOR[.PATCH] such as 1.6 or 1.8.3'),
       z.refine((v) => v === 'any' || !v.startsWith('0.'), 'Ambassador traffic routing needs Argo Rollouts 1.0 or later'),
     ),
@@ -96,7 +114,7 @@ export const settingsTable = {
       "The Argo Rollouts controller's `--ambassador-api-version`: the API group/version it reads and writes " +
       'Mappings through.',
     collectionType: 'string',
-    schema: z.enum(AMBASSADOR_API_VERSIONS),
+    schema: () => z.enum(AMBASSADOR_API_VERSIONS),
     default: 'getambassador.io/v2',
     placeholder: 'getambassador.io/v2',
   }),
@@ -106,7 +124,7 @@ export const settingsTable = {
       'Name of a TLSContext the plugin may put in `spec.tls` of a base Mapping when it must carry `https://` ' +
       'outside the service URL (needed for getambassador.io/v3alpha1). Empty: never use a TLSContext.',
     collectionType: 'string',
-    schema: z
+    schema: () => z
       .string()
       .check(z.refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)')),
     default: '',
@@ -118,7 +136,7 @@ export const settingsTable = {
       '`emit` adds the ValidatingAdmissionPolicy and its binding that keep Argo Rollouts from deleting guarded canary ' +
       'Mappings to the output (cluster-scoped; once per render); `omit` leaves them to a one-time install of deploy/guard/.',
     collectionType: 'string',
-    schema: z.enum(['omit', 'emit']),
+    schema: () => z.enum(['omit', 'emit']),
     default: 'omit',
     placeholder: 'omit',
   }),
@@ -126,7 +144,7 @@ export const settingsTable = {
     title: 'Argo Rollouts service account',
     description: 'The service account the Argo Rollouts controller runs as, as namespace/name: the guard policy refuses its deletes.',
     collectionType: 'string',
-    schema: z.string().check(z.regex(SERVICE_ACCOUNT, 'expected namespace/name, such as argo-rollouts/argo-rollouts')),
+    schema: () => z.string().check(z.regex(SERVICE_ACCOUNT, 'expected namespace/name, such as argo-rollouts/argo-rollouts')),
     default: 'argo-rollouts/argo-rollouts',
     placeholder: 'argo-rollouts/argo-rollouts',
   }),
@@ -136,7 +154,7 @@ export const settingsTable = {
     description:
       'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`).',
     collectionType: 'array',
-    schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty glob'))),
+    schema: () => z.array(z.string().check(z.minLength(1, 'expected a non-empty glob'))),
     default: [],
     placeholder: 'tests/**',
   }),
@@ -148,7 +166,7 @@ export const settingsTable = {
       'kustomization.yml or Kustomization and reads it as a plain directory otherwise; `directory`; `kustomize`. ' +
       '`generate -` reads stdin whatever this says.',
     collectionType: 'string',
-    schema: z.enum(['auto', 'directory', 'kustomize']),
+    schema: () => z.enum(['auto', 'directory', 'kustomize']),
     default: 'auto',
     placeholder: 'auto',
   }),
@@ -159,11 +177,11 @@ export const settingsTable = {
       'The Kustomize to run: a name on PATH or a path, whose file name starts with kustomize or kubectl. A kubectl ' +
       'runs as `kubectl kustomize`, a kustomize as `kustomize build`. Empty: kustomize if it is on PATH, else kubectl.',
     collectionType: 'string',
-    schema: z
+    schema: () => z
       .string()
       .check(z.refine((v) => v === '' || KUSTOMIZE_EXECUTABLE.test(v), 'expected a kustomize or kubectl executable (its file name starts with kustomize or kubectl)')),
     // A path could name a script in the repository: from the Application, only the tools on the sidecar's PATH.
-    fromApplication: z
+    fromApplication: () => z
       .string()
       .check(z.regex(/^(|kustomize|kubectl)$/, "from the Application or the repository, expected kustomize or kubectl (a name on PATH); a path may only be set in the plugin's generate command")),
     default: '',
@@ -176,9 +194,9 @@ export const settingsTable = {
       'Extra arguments for Kustomize, before the app directory (for example `--enable-helm` or ' +
       '`--load-restrictor=LoadRestrictionsNone`).',
     collectionType: 'array',
-    schema: z.array(z.string().check(z.minLength(1, 'expected a non-empty argument'))),
+    schema: () => z.array(z.string().check(z.minLength(1, 'expected a non-empty argument'))),
     // Flags such as --enable-exec or --helm-command make Kustomize run programs: from the Application, only these.
-    fromApplication: z.array(
+    fromApplication: () => z.array(
       z.string().check(z.regex(SAFE_KUSTOMIZE_ARGUMENT, 'from the Application or the repository, expected one of --enable-helm, --load-restrictor=LoadRestrictionsNone|LoadRestrictionsRootOnly, --reorder=none|legacy, --enable-managedby-label; other arguments may only be set in the plugin\'s generate command')),
     ),
     default: [],
@@ -191,7 +209,7 @@ export const settingsTable = {
       "Seconds Kustomize may run before it is stopped, with every process it started. Keep it below Argo CD's " +
       'deadline for the whole request (60 s unless changed).',
     collectionType: 'string',
-    schema: z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
+    schema: () => z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
     default: '45',
     placeholder: '45',
   }),
@@ -201,7 +219,7 @@ export const settingsTable = {
       'Largest manifest file read, in bytes or with a Ki, Mi or Gi suffix (at most 256Mi). A larger file is an error, ' +
       'not a slow render.',
     collectionType: 'string',
-    schema: quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi: larger files do not fit in memory as text'),
+    schema: () => quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi: larger files do not fit in memory as text'),
     default: '16Mi',
     placeholder: '16Mi',
   }),
@@ -209,7 +227,7 @@ export const settingsTable = {
     title: 'Maximum documents',
     description: "Most YAML and JSON documents the app may have in all its files together (a List's items count one each).",
     collectionType: 'string',
-    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 10000', (count) => count >= 1, 'expected at least 1'),
+    schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 10000', (count) => count >= 1, 'expected at least 1'),
     default: '10000',
     placeholder: '10000',
   }),
@@ -219,7 +237,7 @@ export const settingsTable = {
       'Most alias expansions (`*name`, counting the aliases inside the anchored value) one YAML document may make: a ' +
       'guard against alias bombs. 0 forbids aliases.',
     collectionType: 'string',
-    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 100', (count) => count <= 100_000, 'at most 100000'),
+    schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 100', (count) => count <= 100_000, 'at most 100000'),
     default: '100',
     placeholder: '100',
   }),
@@ -227,7 +245,7 @@ export const settingsTable = {
     title: 'Maximum nesting depth',
     description: 'Most maps and lists nested inside each other in one document (at most 500).',
     collectionType: 'string',
-    schema: quantity(COUNT_PATTERN, 'expected a whole number such as 100', (depth) => depth >= 1 && depth <= MAX_DEPTH_CAP, 'expected 1 to 500: deeper documents exhaust the stack'),
+    schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 100', (depth) => depth >= 1 && depth <= MAX_DEPTH_CAP, 'expected 1 to 500: deeper documents exhaust the stack'),
     default: '100',
     placeholder: '100',
   }),
@@ -236,13 +254,7 @@ export const settingsTable = {
 export type SettingKey = keyof typeof settingsTable;
 export const settingKeys = Object.keys(settingsTable) as SettingKey[];
 
-export const settingsSchema = z.strictObject(
-  Object.fromEntries(settingKeys.map((key) => [key, settingsTable[key].schema])) as {
-    [K in SettingKey]: (typeof settingsTable)[K]['schema'];
-  },
-);
-
-export type Settings = z.infer<typeof settingsSchema>;
+export type Settings = { [K in SettingKey]: z.infer<(typeof settingsTable)[K]['schema']> };
 
 /** The check for a value from the Application or the repository (see `fromApplication`). */
 export function applicationSchema(key: SettingKey): z.ZodMiniType {
@@ -250,12 +262,14 @@ export function applicationSchema(key: SettingKey): z.ZodMiniType {
   return definition.fromApplication ?? definition.schema;
 }
 
-/** Every setting as the Application and the repository may set it. */
-export const applicationSettingsSchema = z.strictObject(
-  Object.fromEntries(settingKeys.map((key) => [key, applicationSchema(key)])) as {
-    [K in SettingKey]: (typeof settingsTable)[K]['schema'];
-  },
-);
+/** Every setting as the Application and the repository may set it; built on first use (only a config file needs it). */
+export function applicationSettingsSchema() {
+  return z.strictObject(
+    Object.fromEntries(settingKeys.map((key) => [key, applicationSchema(key)])) as {
+      [K in SettingKey]: (typeof settingsTable)[K]['schema'];
+    },
+  );
+}
 
 export const defaultSettings = Object.fromEntries(
   settingKeys.map((key) => [key, settingsTable[key].default]),
