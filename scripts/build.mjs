@@ -2,7 +2,7 @@
 // (see launcher.cjs), made by running the bundle once on the example app.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ try {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(outfile, launcher(source, readFileSync(cache)));
 } finally {
   rmSync(work, { recursive: true, force: true });
