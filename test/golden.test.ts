@@ -38,7 +38,7 @@ type Obj = Record<string, any>;
 
 /** Every base Mapping of every Ambassador Rollout in the output must be copied into its declared canary. */
 function checkCanaries(output: string, spec: CaseFile): void {
-  const objects = parseAllDocuments(output).map((d) => d.toJS() as Obj);
+  const objects = parseAllDocuments(output, { merge: true }).map((d) => d.toJS() as Obj);
   const namespace = (o: Obj) => o.metadata?.namespace ?? spec.env?.ARGOCD_APP_NAMESPACE ?? 'default';
   const checked = new Set<string>();
   for (const rollout of objects.filter((o) => o.kind === 'Rollout')) {

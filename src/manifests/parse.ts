@@ -3,7 +3,7 @@
 // Two readers give the same objects. The fast one (js-yaml, about ten times faster on large apps) reads ordinary
 // streams document by document. The exact one (yaml) reads everything else, and every stream in which the fast one
 // finds any problem, because it reports problems with the precise messages and positions users need.
-import { dump, load } from 'js-yaml';
+import { CORE_SCHEMA, dump, load, mergeTag } from 'js-yaml';
 import type { CST } from 'yaml';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { defaultLimits, limitNote, raiseLimitHint, type Limit, type Limits } from '../settings/limits.js';
@@ -37,6 +37,10 @@ function describeMissing(value: Record<string, unknown>, what: string): string {
 export function renderObject(object: unknown): string {
   return dump(object, { lineWidth: -1, noRefs: true });
 }
+
+// `<<` merge keys, as Kubernetes' YAML library applies them: read literally, a Rollout whose routing is merged in would
+// look as if it had none, and the merged fields would be lost.
+const MERGING_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
 const LEADING_TRIVIA = /^(?:[ \t]*(?:#.*)?\n)*[ \t]*/;
 
@@ -104,7 +108,7 @@ function readFast(text: string, options: Parsing): Read | undefined {
   for (const { own, contentStart } of contentful) {
     let value: unknown;
     try {
-      value = load(own, { maxAliases: 0, maxDepth: options.limits.maxDepth.value });
+      value = load(own, { maxAliases: 0, maxDepth: options.limits.maxDepth.value, schema: MERGING_SCHEMA });
     } catch {
       return undefined;
     }
@@ -187,7 +191,7 @@ function readExact(file: SourceFile, at: Locator, options: Parsing, result: Pars
   const { maxAliases, maxDepth } = options.limits;
   const read: Read = { documents: [], count: 0 };
   // One document at a time, so a large file never holds every syntax tree at once.
-  const composer = new Composer({ uniqueKeys: true });
+  const composer = new Composer({ uniqueKeys: true, merge: true });
   const aliased = new Set<number>();
   const documents = function* () {
     for (const token of guardedTokens(file.text, maxDepth.value, (offset) => result.diagnostics.push(tooDeep(at(offset), maxDepth)))) {
