@@ -439,4 +439,16 @@ cat '${join(standIn, 'stream.yaml')}'
     // canary-mapping rendered the stream it got; only the pipeline's status tells that helm failed.
     assert.notEqual(result.code, 0, 'the pipeline fails although its last command succeeded');
   });
+
+  it('refuses values files outside the app directory before helm runs: absolute paths, ways up, URLs', async () => {
+    for (const file of ['/etc/passwd', '../../other-app/secrets.yaml', 'values/../../x.yaml', 'https://attacker.example/v.yaml', '']) {
+      const parameters = [{ name: 'values-files', array: ['values.yaml', file] }];
+      const env = { ...argoEnvironment(binDir, CHART_PATH, parameters), PATH: `${standIn}:${argoEnvironment(binDir, CHART_PATH).PATH}`, HELM_STAND_IN: 'render' };
+      const result = await run(generate(), chart, env);
+      assert.notEqual(result.code, 0, `${JSON.stringify(file)} is refused`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /values-files\[1\] .* must be a relative path inside the app directory/);
+      assert.doesNotMatch(result.stderr, /^helm /m, 'helm never ran');
+    }
+  });
 });

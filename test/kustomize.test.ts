@@ -185,6 +185,9 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
       [{ PARAM_KUSTOMIZE_PATH: './kustomize-local' }, /PARAM_KUSTOMIZE_PATH: invalid value ".\/kustomize-local"/],
       [{ ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--enable-alpha-plugins,--enable-exec' }, /ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: invalid value "--enable-alpha-plugins"/],
       [{ ARGOCD_APP_PARAMETERS: '[{"name":"kustomize-args","array":["--helm-command=/bin/sh"]}]' }, /invalid value "--helm-command=\/bin\/sh"/],
+      // Reads any file of the sidecar (a configMapGenerator of /etc/passwd), and runs helm: the operator's to allow.
+      [{ ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--load-restrictor=LoadRestrictionsNone' }, /invalid value "--load-restrictor=LoadRestrictionsNone"/],
+      [{ PARAM_KUSTOMIZE_ARGS_0: '--enable-helm' }, /invalid value "--enable-helm"/],
     ];
     for (const [environment, message] of cases) {
       const result = await generate(dir, [], environment);
@@ -194,7 +197,7 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     writeFileSync(join(dir, '.canary-mapping.yaml'), 'kustomizePath: tools/kustomize-wrapper\n');
     assert.match((await generate(dir, [])).stderr, /\.canary-mapping\.yaml:1:\d+: error\[invalid-setting\]: kustomizePath: invalid value "tools\/kustomize-wrapper"/);
     rmSync(join(dir, '.canary-mapping.yaml'));
-    const allowed = await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--enable-helm,--load-restrictor=LoadRestrictionsNone' });
+    const allowed = await generate(dir, [], { ARGOCD_ENV_CANARY_MAPPING_KUSTOMIZE_ARGS: '--reorder=legacy,--load-restrictor=LoadRestrictionsRootOnly' });
     assert.doesNotMatch(allowed.stderr, /invalid-setting/);
   });
 

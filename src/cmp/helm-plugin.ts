@@ -22,7 +22,13 @@ values=()
 for ((i = 0; ; i++)); do
   name="PARAM_VALUES_FILES_$i"
   [[ -v $name ]] || break
-  values+=("--values=\${!name}")
+  file="\${!name}"
+  # A path inside the app directory, never an absolute path, a way up, or a URL helm would fetch.
+  if [[ -z $file || $file == /* || $file == *://* || /$file/ == */../* ]]; then
+    echo "canary-mapping-helm: values-files[$i] '$file' must be a relative path inside the app directory" >&2
+    exit 2
+  fi
+  values+=("--values=$file")
   unset "$name"
 done
 # The cluster's API versions, for the chart's .Capabilities, as Argo CD's own Helm support passes them.

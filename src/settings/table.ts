@@ -51,8 +51,10 @@ const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 // Named like the tools it may run, so that a parameter cannot turn the plugin into a launcher for any program.
 export const KUSTOMIZE_EXECUTABLE = /(^|\/)(kustomize|kubectl)[^/]*$/;
-const SAFE_KUSTOMIZE_ARGUMENT =
-  /^(--enable-helm|--enable-managedby-label|--load-restrictor(=LoadRestrictions(None|RootOnly))?|LoadRestrictions(None|RootOnly)|--reorder(=(none|legacy))?|none|legacy)$/;
+// Arguments that change neither what Kustomize may read nor what it runs. --load-restrictor=LoadRestrictionsNone
+// would let it read any file of the sidecar, --enable-helm run helm and fetch charts: like Argo CD's own
+// kustomize.buildOptions, those are the operator's, set in the sidecar's generate command.
+const SAFE_KUSTOMIZE_ARGUMENT = /^(--enable-managedby-label|--load-restrictor(=LoadRestrictionsRootOnly)?|LoadRestrictionsRootOnly|--reorder(=(none|legacy))?|none|legacy)$/;
 
 export const AMBASSADOR_API_VERSIONS = [
   'getambassador.io/v2',
@@ -191,13 +193,13 @@ export const settingsTable = {
     readsAppFiles: true,
     title: 'Kustomize arguments',
     description:
-      'Extra arguments for Kustomize, before the app directory (for example `--enable-helm` or ' +
-      '`--load-restrictor=LoadRestrictionsNone`).',
+      'Extra arguments for Kustomize, before the app directory (for example `--reorder=legacy`). Arguments that widen ' +
+      'what Kustomize reads or runs, such as `--enable-helm`, only from the command line of the plugin\'s generate command.',
     collectionType: 'array',
     schema: () => z.array(z.string().check(z.minLength(1, 'expected a non-empty argument'))),
     // Flags such as --enable-exec or --helm-command make Kustomize run programs: from the Application, only these.
     fromApplication: () => z.array(
-      z.string().check(z.regex(SAFE_KUSTOMIZE_ARGUMENT, 'from the Application or the repository, expected one of --enable-helm, --load-restrictor=LoadRestrictionsNone|LoadRestrictionsRootOnly, --reorder=none|legacy, --enable-managedby-label; other arguments may only be set in the plugin\'s generate command')),
+      z.string().check(z.regex(SAFE_KUSTOMIZE_ARGUMENT, 'from the Application or the repository, expected one of --load-restrictor=LoadRestrictionsRootOnly, --reorder=none|legacy, --enable-managedby-label; other arguments may only be set in the plugin\'s generate command')),
     ),
     default: [],
     placeholder: '--enable-helm',
