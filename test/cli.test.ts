@@ -105,3 +105,11 @@ describe('guard policy', () => {
     }
   });
 });
+
+describe('the app path', () => {
+  it('names a file instead of a directory: a clear error, not a crash', async () => {
+    const result = await run(['generate', 'examples/identity/mapping.yaml']);
+    assertFailure(result, 1, 'no-app-directory');
+    assert.doesNotMatch(result.stderr, /internal error/);
+  });
+});

@@ -178,7 +178,8 @@ async function explain(target: string, args: ParsedArgs, environment: Environmen
   const report = args.output === 'json' ? `${JSON.stringify(explainData(app.result.plans, app.settings), null, 2)}\n` : explainText(app.result.plans, app.settings);
   if (app.result.diagnostics.length === 0) return { exitCode: 0, stdout: report, stderr: '' };
   const failed = failure(app.result.diagnostics);
-  return { ...failed, stderr: `${report}\n${failed.stderr}` };
+  // With no plan, the report would only say that nothing routes through Ambassador: the problems say why.
+  return app.result.plans.length === 0 ? failed : { ...failed, stderr: `${report}\n${failed.stderr}` };
 }
 
 /** The settings audit reads: which controller logics to check, and the API the controller reads bases through. */

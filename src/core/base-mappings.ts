@@ -202,6 +202,17 @@ export function resolveBases(rollout: Indexed, lookup: BaseLookup): BaseResoluti
     const base = findBase(rollout, baseName, nameAt, lookup);
     if (!base) return [];
     const owner = lookup.claimedBy.get(base);
+    if (owner === rollout.manifest) {
+      lookup.diagnostics.push(
+        diagnostic(
+          'mapping-listed-twice',
+          `Rollout ${rollout.namespace}/${rollout.name} lists Mapping ${baseName} twice in trafficRouting.ambassador.mappings`,
+          nameAt(),
+          'list each base Mapping once',
+        ),
+      );
+      return [];
+    }
     if (owner) {
       lookup.diagnostics.push(
         diagnostic(

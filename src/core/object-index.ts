@@ -1,7 +1,8 @@
 // Every named object with its identity (group, kind, namespace, name); a second definition is an error.
-import { groupOf } from '../ambassador/mapping-kinds.js';
+import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { locate } from '../manifests/locate.js';
 import { nameOf, namespaceOf, type Manifest } from '../manifests/manifest.js';
+import { isRollout } from '../rollouts/rollout.js';
 import { diagnostic, formatLocation, type Diagnostic } from './diagnostics.js';
 
 export interface Indexed {
@@ -17,7 +18,16 @@ export function indexObjects(manifests: readonly Manifest[], destinationNamespac
   const indexed: Indexed[] = [];
   for (const manifest of manifests) {
     const name = nameOf(manifest.object);
-    if (!name) continue;
+    if (!name) {
+      // Other kinds may use generateName (hooks); a Rollout or Mapping without a name would go unchecked.
+      const { apiVersion, kind } = manifest.object;
+      if (isRollout(manifest.object) || isMappingKind(apiVersion, kind)) {
+        diagnostics.push(
+          diagnostic('name-missing', `this ${kind} has no metadata.name (a non-empty string)`, locate(manifest.origin, ['metadata', 'name']), 'give it a name: Argo CD and Argo Rollouts find objects by name'),
+        );
+      }
+      continue;
+    }
     const entry = {
       manifest,
       group: groupOf(manifest.object.apiVersion),

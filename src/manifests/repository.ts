@@ -48,7 +48,13 @@ export function resolveEntry(path: string, display: string, root: string): { kin
 
 /** A file the app may have, such as its config file: undefined when absent, else its text or why it cannot be read. */
 export function readOptionalFile(path: string, display: string, root: string, options: ReadOptions): ReadResult | undefined {
-  if (!lstatSync(path, { throwIfNoEntry: false })) return undefined;
+  try {
+    if (!lstatSync(path, { throwIfNoEntry: false })) return undefined;
+  } catch (error) {
+    // ENOTDIR: the "app directory" is a file, which the loader reports; any other error is this file's.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    return { problem: unreadable(display, error) };
+  }
   const entry = resolveEntry(path, display, root);
   if ('problem' in entry) return entry;
   return entry.kind === 'file' ? readTextFile(path, display, options) : { problem: notAFile(display) };
