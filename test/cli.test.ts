@@ -113,3 +113,15 @@ describe('the app path', () => {
     assert.doesNotMatch(result.stderr, /internal error/);
   });
 });
+
+describe('audit input', () => {
+  it('is never read from a device, and is bounded by max-file-size, which audit takes as a flag', async () => {
+    const device = await run(['audit', '/dev/zero']);
+    assertFailure(device, 2, 'not-a-file');
+    const live = 'test/audit/inputs/identity-live.yaml';
+    assertFailure(await run(['audit', live, '--max-file-size=1Ki']), 2, 'file-too-large');
+    const raised = await run(['audit', live, '--max-file-size=1Mi']);
+    assert.equal(raised.exitCode, 1, 'the worked example has findings');
+    assert.match(raised.stdout, /finding\[lost-scheme\]/);
+  });
+});

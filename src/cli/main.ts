@@ -1,15 +1,16 @@
 // The command line: turns words, environment and files into calls of the pure core, and results into text.
 // It returns what to print instead of printing, so tests can run it in-process.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { audit as auditObjects } from '../audit/audit.js';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
+import { fileTooLarge } from '../manifests/load-directory.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { parseManifests } from '../manifests/parse.js';
-import { formatBytes } from '../manifests/read-file.js';
+import { formatBytes, readTextFile } from '../manifests/read-file.js';
 import { readOptionalFile, repositoryRoot } from '../manifests/repository.js';
 import { auditData, auditText, findingCount } from '../report/audit.js';
 import { explainData, explainText } from '../report/explain.js';
@@ -183,7 +184,8 @@ async function explain(target: string, args: ParsedArgs, environment: Environmen
 }
 
 /** The settings audit reads: which controller logics to check, and the API the controller reads bases through. */
-const AUDIT_SETTINGS: readonly string[] = ['rolloutsVersion', 'ambassadorApiVersion'];
+// max-file-size too: a whole cluster's dump can be larger than one app's file.
+const AUDIT_SETTINGS: readonly string[] = ['rolloutsVersion', 'ambassadorApiVersion', 'maxFileSize'];
 
 const NOT_READABLE: Record<string, string> = { ENOENT: 'does not exist', EISDIR: 'is a directory', EACCES: 'is not readable' };
 
@@ -196,7 +198,7 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
   const unused = Object.keys(args.flags).filter((key) => !AUDIT_SETTINGS.includes(key));
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags: args.flags, environment });
   const flagProblems = unused.map((key) =>
-    diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version and --output'),
+    diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version, --max-file-size and --output'),
   );
   if (flagProblems.length + settingProblems.length > 0) return refuse([...flagProblems, ...settingProblems]);
   const limits = limitsOf(settings);
@@ -206,13 +208,19 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
     if ('problem' in read) return refuse([read.problem]);
     text = read.text;
   } else {
+    const path = resolve(io.cwd, target);
+    const hint = 'pass a file written by `kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml`, or - to read stdin';
+    let code: string | undefined;
     try {
-      text = readFileSync(resolve(io.cwd, target), 'utf8');
+      if (statSync(path).isDirectory()) code = 'EISDIR';
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      const hint = 'pass a file written by `kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml`, or - to read stdin';
-      return refuse([diagnostic('audit-input-unreadable', `${target} ${NOT_READABLE[code] ?? `cannot be read (${code})`}`, undefined, hint)]);
+      code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     }
+    if (code) return refuse([diagnostic('audit-input-unreadable', `${target} ${NOT_READABLE[code] ?? `cannot be read (${code})`}`, undefined, hint)]);
+    // Within the size limit, and never a FIFO or device (`audit /dev/zero` would read forever).
+    const read = readTextFile(path, target, { maxBytes: limits.maxFileSize.value, tooLarge: (size) => fileTooLarge(target, size, limits.maxFileSize) });
+    if ('problem' in read) return refuse([read.problem]);
+    text = read.text;
   }
   // A dump of a whole cluster can be far larger than one app: the document limit is not the app's here.
   const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { json: /\.json$/i.test(target), limits, documentBudget: Infinity });
