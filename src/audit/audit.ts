@@ -7,6 +7,7 @@ import { describeHost, resolveUpstream, sameHost, sameUpstream, type Upstream, t
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
 import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
+import { lookUpBase } from '../core/base-mappings.js';
 import { indexObjects, type Indexed } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
@@ -150,10 +151,8 @@ function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
 function findBase(rollout: Indexed, baseName: string, position: number, lookup: Lookup): Indexed | AuditEntry {
   const apiVersion = lookup.settings.ambassadorApiVersion;
   const kind = kindReadThrough(apiVersion);
-  const sameName = lookup.mappings.filter((m) => m.name === baseName && m.namespace === rollout.namespace);
-  const base = sameName.find((m) => m.group === groupOf(apiVersion) && m.kind === kind);
+  const { base, inNamespace: other } = lookUpBase(lookup.mappings, rollout, baseName, apiVersion);
   if (base) return base;
-  const other = sameName[0];
   const where = `namespace ${rollout.namespace}`;
   const [message, fix] = other
     ? [

@@ -1,6 +1,6 @@
 // From a Rollout to its base Mappings, with every check that protects users: the routing the controller needs, base
 // Mappings it can find, a base it can copy without silently serving stable, no canary name already taken.
-import { groupOf, kindReadThrough } from '../ambassador/mapping-kinds.js';
+import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, resolveUpstream, type Upstream } from '../ambassador/upstream.js';
 import { SKIP_ANNOTATION } from '../canary/labels.js';
@@ -81,16 +81,28 @@ function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutS
 }
 
 /** The base Mapping the controller finds under `baseName`, or a diagnostic saying why it finds none. */
+/**
+ * What the controller finds under a Rollout's Mapping name: the base (same name and namespace, read through its API
+ * version), else a Mapping of that name it cannot see (another kind in the namespace) or one in another namespace.
+ * Shared by generate and audit, so both look up bases as the controller does.
+ */
+export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseName: string, apiVersion: AmbassadorApiVersion) {
+  const kind = kindReadThrough(apiVersion);
+  const sameName = mappings.filter((m) => m.name === baseName);
+  return {
+    base: sameName.find((m) => m.namespace === rollout.namespace && m.group === groupOf(apiVersion) && m.kind === kind),
+    inNamespace: sameName.find((m) => m.namespace === rollout.namespace),
+    elsewhere: sameName.find((m) => m.namespace !== rollout.namespace),
+  };
+}
+
 function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocation, lookup: BaseLookup): Indexed | undefined {
   const { settings } = lookup;
   const controllerKind = kindReadThrough(settings.ambassadorApiVersion);
   const controllerGroup = groupOf(settings.ambassadorApiVersion);
   const who = `Rollout ${rollout.namespace}/${rollout.name}`;
-  const sameName = lookup.mappings.filter((m) => m.name === baseName);
-  const base = sameName.find((m) => m.namespace === rollout.namespace && m.group === controllerGroup && m.kind === controllerKind);
+  const { base, inNamespace, elsewhere } = lookUpBase(lookup.mappings, rollout, baseName, settings.ambassadorApiVersion);
   if (base) return base;
-  const inNamespace = sameName.find((m) => m.namespace === rollout.namespace);
-  const elsewhere = sameName.find((m) => m.namespace !== rollout.namespace);
   const renamed = inNamespace ? undefined : renamedMapping(lookup.mappings, baseName, rollout.namespace);
   const [message, hint] = renamed
     ? [
