@@ -25,6 +25,20 @@ export function runGrouped(run: GroupedRun): Promise<RunOutcome> {
       resolve({ kind: 'stopped', stderr: '' });
       return;
     }
+    // Argo CD's SIGTERM at its deadline, or Ctrl-C, reaches the plugin but not the child's group. The plugin is only
+    // waiting now, so a handler runs at once: it kills the group, then lets the signal end the plugin as it would
+    // have. Outside this wait no handler is installed, so a signal ends a busy render at once too. Installed before the
+    // spawn: a signal that comes as the child starts must still stop its group.
+    const relay = (signal: NodeJS.Signals) => {
+      finish();
+      killGroup('stopped');
+      writeSync(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
+      process.kill(process.pid, signal);
+    };
+    const onTerm = () => relay('SIGTERM');
+    const onInt = () => relay('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
     // No shell: arguments reach the program as given. detached: the child leads a new process group.
     const child = spawn(run.file, run.args, { cwd: run.cwd, env: run.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -46,19 +60,6 @@ export function runGrouped(run: GroupedRun): Promise<RunOutcome> {
     const timer = setTimeout(() => killGroup('timed-out'), run.timeoutMs);
     const onAbort = () => killGroup('stopped');
     run.signal?.addEventListener('abort', onAbort, { once: true });
-    // Argo CD's SIGTERM at its deadline, or Ctrl-C, reaches the plugin but not the child's group. The plugin is only
-    // waiting now, so a handler runs at once: it kills the group, then lets the signal end the plugin as it would
-    // have. Outside this wait no handler is installed, so a signal ends a busy render at once too.
-    const relay = (signal: NodeJS.Signals) => {
-      finish();
-      killGroup('stopped');
-      writeSync(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
-      process.kill(process.pid, signal);
-    };
-    const onTerm = () => relay('SIGTERM');
-    const onInt = () => relay('SIGINT');
-    process.once('SIGTERM', onTerm);
-    process.once('SIGINT', onInt);
     const finish = () => {
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
