@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { argoObjects } from './support/argo-reading.js';
 import { FINDING_CODES } from '../src/audit/audit.js';
 import { runCli } from '../src/cli/main.js';
 import { repoRoot } from './support/repo.js';
@@ -106,7 +107,7 @@ describe('audit of what generate renders', () => {
 
   it('finds the worked example clean once the rendered base is synced and the broken canary deleted', async () => {
     const rendered = await runCli(['generate', 'examples/identity'], {}, { cwd: repoRoot, version: 'test' });
-    const base = parseAllDocuments(rendered.stdout).map((d) => d.toJS() as Obj).find((o) => o.kind === 'Mapping');
+    const base = argoObjects(rendered.stdout).find((o) => o.kind === 'Mapping');
     const live = parseYaml(readFileSync(join(inputs, 'identity-live.yaml'), 'utf8')) as Obj;
     live.items = live.items.filter((o: Obj) => o.kind === 'Rollout').concat([base]);
     const result = await runCli(['audit', '-'], {}, { cwd: inputs, version: 'test', readStdin: async () => JSON.stringify(live) });

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { argoObjects } from './support/argo-reading.js';
 import { runCli } from '../src/cli/main.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';
 import { controllerCanary, dialled, type Logic } from './support/controller-oracle.js';
@@ -38,7 +39,7 @@ type Obj = Record<string, any>;
 
 /** Every base Mapping of every Ambassador Rollout in the output must be copied into its declared canary. */
 function checkCanaries(output: string, spec: CaseFile): void {
-  const objects = parseAllDocuments(output, { merge: true }).map((d) => d.toJS() as Obj);
+  const objects = argoObjects(output);
   const namespace = (o: Obj) => o.metadata?.namespace ?? spec.env?.ARGOCD_APP_NAMESPACE ?? 'default';
   const checked = new Set<string>();
   for (const rollout of objects.filter((o) => o.kind === 'Rollout')) {

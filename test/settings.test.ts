@@ -402,8 +402,10 @@ test('the announcement lists every setting with its default under its collection
       { name: 'kustomize-args', collectionType: 'array', string: undefined, array: [] },
       { name: 'kustomize-timeout', collectionType: 'string', string: '45', array: undefined },
       { name: 'max-file-size', collectionType: 'string', string: '16Mi', array: undefined },
+      { name: 'max-total-size', collectionType: 'string', string: '64Mi', array: undefined },
       { name: 'max-documents', collectionType: 'string', string: '10000', array: undefined },
       { name: 'max-aliases', collectionType: 'string', string: '100', array: undefined },
+      { name: 'max-expanded-size', collectionType: 'string', string: '16Mi', array: undefined },
       { name: 'max-depth', collectionType: 'string', string: '100', array: undefined },
     ],
   );

@@ -169,7 +169,9 @@ async function generate(target: string, flags: ParsedArgs['flags'], environment:
   const app = await renderApp(target, flags, environment, io);
   if (isFailure(app)) return app;
   if (app.result.diagnostics.length > 0) return failure(app.result.diagnostics);
-  return { exitCode: 0, stdout: renderStream(app.manifests, app.result), stderr: '' };
+  const written = renderStream(app.manifests, app.result);
+  if ('diagnostics' in written) return failure(written.diagnostics);
+  return { exitCode: 0, stdout: written.stream, stderr: '' };
 }
 
 /** The report on stdout; with problems, the report goes to stderr ahead of them, and stdout stays empty. */
@@ -223,7 +225,7 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
     text = read.text;
   }
   // A dump of a whole cluster can be far larger than one app: the document limit is not the app's here.
-  const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { json: /\.json$/i.test(target), limits, documentBudget: Infinity });
+  const parsed = parseManifests({ path: target === '-' ? '<stdin>' : target, text: text.replace(/^\uFEFF/, '') }, { limits, documentBudget: Infinity });
   if (parsed.diagnostics.length === 0 && parsed.manifests.length === 0) {
     const hint = 'check the kubectl context and namespace: kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml';
     parsed.diagnostics.push(diagnostic('audit-no-objects', `found no Kubernetes objects in ${target === '-' ? 'stdin' : target}`, undefined, hint));

@@ -12,7 +12,6 @@ import { resolveEntry, type EntryKind } from './repository.js';
 
 export interface LoadedFile {
   file: SourceFile;
-  json: boolean;
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -26,12 +25,24 @@ export interface LoadOptions {
   /** No symlink may lead out of this directory (see repository.ts). */
   root: string;
   maxFileSize: Limit;
+  /** What all files together may hold. */
+  maxTotalSize: Limit;
 }
 
 /** The file-too-large diagnostic, shared with the config file. */
 export function fileTooLarge(display: string, size: number | undefined, limit: Limit): Diagnostic {
   const what = size === undefined ? 'is larger than' : `is ${formatBytes(size)}, larger than`;
   return diagnostic('file-too-large', `${display} ${what} ${formatBytes(limit.value)} ${limitNote(limit)}`, undefined, raiseLimitHint(limit, 'split the file or exclude it'));
+}
+
+/** The app's files together are over max-total-size; `display` is the file that went over. */
+export function appTooLarge(display: string, limit: Limit): Diagnostic {
+  return diagnostic(
+    'app-too-large',
+    `the app's manifests hold more than ${formatBytes(limit.value)} together; ${display} is past the limit ${limitNote(limit)}`,
+    undefined,
+    raiseLimitHint(limit, 'split the app into several Applications, or exclude files that are not manifests'),
+  );
 }
 
 function kindOf(entry: Dirent): EntryKind {
@@ -44,6 +55,8 @@ export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diag
   const files: LoadedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const visited = new Set<string>();
+  let totalBytes = 0;
+  let full = false; // over max-total-size: nothing more is read
   const display = (relative: string) => (options.displayPrefix ? posix.join(options.displayPrefix, relative) : relative || '.');
 
   function walk(relative: string, real: string): void {
@@ -58,6 +71,7 @@ export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diag
     }
     const names = entries.filter((entry) => !entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of names) {
+      if (full) return;
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (excluded(path)) continue;
       const absolute = join(options.directory, path);
@@ -79,8 +93,17 @@ export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diag
           maxBytes: options.maxFileSize.value,
           tooLarge: (size) => fileTooLarge(display(path), size, options.maxFileSize),
         });
-        if ('problem' in read) diagnostics.push(read.problem);
-        else files.push({ file: { path: display(path), text: read.text }, json: /\.json$/i.test(entry.name) });
+        if ('problem' in read) {
+          diagnostics.push(read.problem);
+          continue;
+        }
+        totalBytes += Buffer.byteLength(read.text);
+        if (totalBytes > options.maxTotalSize.value) {
+          diagnostics.push(appTooLarge(display(path), options.maxTotalSize));
+          full = true;
+          return;
+        }
+        files.push({ file: { path: display(path), text: read.text } });
       }
     }
   }

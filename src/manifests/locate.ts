@@ -3,24 +3,30 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
 import type { SourceLocation } from '../core/diagnostics.js';
+import { parseSyntax, syntaxText } from './kubernetes-yaml.js';
 import { lineLocator, type Locator } from './line-index.js';
 import { isRendered, metadataOf, nameOf, type FileOrigin, type KubeObject, type Origin, type SourceFile } from './manifest.js';
 import { yamlLibrary } from './yaml-library.js';
 
 interface ParsedFile {
-  documents: Document.Parsed[];
+  /** Syntax trees of the file's documents, by where each starts; parsed as they are asked for. */
+  documents: Map<number, Document.Parsed | undefined>;
   at: Locator;
 }
 
 const parsedFiles = new WeakMap<SourceFile, ParsedFile>();
 
-function parsedFile(file: SourceFile): ParsedFile {
+/** The syntax tree of one document of the file, as the reader split it; offsets are relative to its start. */
+function parsedDocument(origin: FileOrigin): { document: Document.Parsed | undefined; at: Locator } {
+  const { file } = origin;
   let parsed = parsedFiles.get(file);
   if (!parsed) {
-    parsed = { documents: yamlLibrary().parseAllDocuments(file.text) as Document.Parsed[], at: lineLocator(file.path, file.text) };
+    parsed = { documents: new Map(), at: lineLocator(file.path, file.text) };
     parsedFiles.set(file, parsed);
   }
-  return parsed;
+  const { start, end } = origin.document;
+  if (!parsed.documents.has(start)) parsed.documents.set(start, parseSyntax(syntaxText(file.text.slice(start, end)), Infinity).document);
+  return { document: parsed.documents.get(start), at: parsed.at };
 }
 
 type Path = readonly (string | number)[];
@@ -58,9 +64,9 @@ export function locate(origin: Origin, path: Path = [], options: { key?: boolean
 }
 
 function locateInFile(origin: FileOrigin, path: Path = [], options: { key?: boolean } = {}): SourceLocation {
-  const { documents, at } = parsedFile(origin.file);
+  const { document, at } = parsedDocument(origin);
   const { isNode } = yamlLibrary();
-  const document = documents.find((d) => d.range[0] <= origin.offset && origin.offset < Math.max(d.range[2], d.range[0] + 1));
+  const base = origin.document.start;
   const fallback = { file: origin.file.path, line: origin.line, column: origin.column };
   if (!document) return fallback;
   const full = origin.item === undefined ? [...path] : ['items', origin.item, ...path];
@@ -71,9 +77,9 @@ function locateInFile(origin: FileOrigin, path: Path = [], options: { key?: bool
     if (options.key && depth === full.length && depth > 0) {
       const parent = document.getIn(prefix.slice(0, -1), true) as { items?: Array<{ key: unknown }> } | undefined;
       const pair = parent?.items?.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === prefix[prefix.length - 1]);
-      if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
+      if (pair && isNode(pair.key) && pair.key.range) return at(base + pair.key.range[0]);
     }
-    return at(node.range[0]);
+    return at(base + node.range[0]);
   }
   return fallback;
 }

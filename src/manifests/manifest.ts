@@ -9,8 +9,10 @@ export interface SourceFile {
 /** Where an object is written in a file of the app. */
 export interface FileOrigin {
   file: SourceFile;
-  /** Offset in the file where the object's document starts. */
+  /** Offset in the file where the object's content starts. */
   offset: number;
+  /** The document the object was read from, `[start, end)` in the file. */
+  document: { start: number; end: number };
   /** Index in `items` when the object came out of a `kind: *List` document. */
   item?: number;
   line: number;
@@ -58,8 +60,12 @@ export type KubeObject = Record<string, unknown> & {
 export interface Manifest {
   object: KubeObject;
   origin: Origin;
-  /** The object rendered as a YAML document (comments kept), what is output when nothing changes it. */
-  text: string;
+  /**
+   * The document's text as the app has it, output as it is (comments kept) while nothing changes the object. Absent
+   * where Argo CD would read that text differently inside the plugin's output (a JSON value, a List item): such an
+   * object is written anew.
+   */
+  source?: string;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

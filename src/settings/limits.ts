@@ -2,7 +2,7 @@
 // more can say so), and each error that one of them stops names the limit and how to raise it.
 import { defaultSettings, environmentName, parameterName, quantityValue, type Settings } from './table.js';
 
-export type LimitKey = 'maxFileSize' | 'maxDocuments' | 'maxAliases' | 'maxDepth';
+export type LimitKey = 'maxFileSize' | 'maxTotalSize' | 'maxDocuments' | 'maxAliases' | 'maxExpandedSize' | 'maxDepth';
 
 export interface Limit {
   key: LimitKey;
@@ -15,7 +15,14 @@ export type Limits = Record<LimitKey, Limit>;
 
 export function limitsOf(settings: Settings): Limits {
   const limit = (key: LimitKey): Limit => ({ key, value: quantityValue(settings[key]), text: settings[key] });
-  return { maxFileSize: limit('maxFileSize'), maxDocuments: limit('maxDocuments'), maxAliases: limit('maxAliases'), maxDepth: limit('maxDepth') };
+  return {
+    maxFileSize: limit('maxFileSize'),
+    maxTotalSize: limit('maxTotalSize'),
+    maxDocuments: limit('maxDocuments'),
+    maxAliases: limit('maxAliases'),
+    maxExpandedSize: limit('maxExpandedSize'),
+    maxDepth: limit('maxDepth'),
+  };
 }
 
 /** For reading what the settings did not choose: the plugin's own files, and tests. */

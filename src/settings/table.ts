@@ -68,6 +68,7 @@ const SIZE_PATTERN = /^(0|[1-9]\d*)(Ki|Mi|Gi)?$/;
 const COUNT_PATTERN = /^(0|[1-9]\d*)$/;
 const MAX_FILE_SIZE_CAP = 256 * SIZE_UNITS.Mi;
 const MAX_DEPTH_CAP = 500;
+const MAX_TOTAL_SIZE_CAP = SIZE_UNITS.Gi;
 
 /** `16Mi` → 16777216; `100` → 100. Only for values a quantity schema accepted. */
 export function quantityValue(text: string): number {
@@ -225,6 +226,16 @@ export const settingsTable = {
     default: '16Mi',
     placeholder: '16Mi',
   }),
+  maxTotalSize: define({
+    title: 'Maximum app size',
+    description:
+      'Most bytes all manifest files of the app (or the Kustomize render) may hold together, with a Ki, Mi or Gi ' +
+      'suffix (at most 1Gi). A larger app is an error, not a render that exhausts the sidecar.',
+    collectionType: 'string',
+    schema: () => quantity(SIZE_PATTERN, 'expected a size such as 64Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_TOTAL_SIZE_CAP, 'at most 1Gi'),
+    default: '64Mi',
+    placeholder: '64Mi',
+  }),
   maxDocuments: define({
     title: 'Maximum documents',
     description: "Most YAML and JSON documents the app may have in all its files together (a List's items count one each).",
@@ -236,12 +247,22 @@ export const settingsTable = {
   maxAliases: define({
     title: 'Maximum YAML aliases',
     description:
-      'Most alias expansions (`*name`, counting the aliases inside the anchored value) one YAML document may make: a ' +
-      'guard against alias bombs. 0 forbids aliases.',
+      'Most aliases (`*name`) one YAML document may use; what they expand to is bounded by max-expanded-size. 0 ' +
+      'forbids aliases.',
     collectionType: 'string',
     schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 100', (count) => count <= 100_000, 'at most 100000'),
     default: '100',
     placeholder: '100',
+  }),
+  maxExpandedSize: define({
+    title: 'Maximum expanded document size',
+    description:
+      'Largest size, in characters of its JSON form, one document may reach once its YAML aliases are expanded, with ' +
+      'a Ki, Mi or Gi suffix (at most 256Mi): a few aliases of a large anchor must not turn into gigabytes.',
+    collectionType: 'string',
+    schema: () => quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi'),
+    default: '16Mi',
+    placeholder: '16Mi',
   }),
   maxDepth: define({
     title: 'Maximum nesting depth',

@@ -7,8 +7,8 @@
 // patch sets is located in the patch.
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { load } from 'js-yaml';
 import { isRecord, metadataOf, nameOf, type KubeObject, type Written, type WrittenSource } from '../manifests/manifest.js';
+import { yamlLibrary } from '../manifests/yaml-library.js';
 import { parseManifests, type ParsedManifest } from '../manifests/parse.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -68,7 +68,7 @@ function buildIndex(appDirectory: string, display: (absolute: string) => string)
       const info = statOf(path);
       // Problems in these files were Kustomize's to report; this only looks for objects.
       const file = info?.isFile() ? { path: display(path), text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') } : undefined;
-      manifests = file ? parseManifests(file, { json: /\.json$/i.test(path) }).manifests : [];
+      manifests = file ? parseManifests(file).manifests : [];
       parsed.set(path, manifests);
     }
     return manifests;
@@ -105,7 +105,7 @@ function buildIndex(appDirectory: string, display: (absolute: string) => string)
     if (!file || path.includes(directory)) return; // Kustomize refuses cycles itself
     let kustomization: unknown;
     try {
-      kustomization = load(readFileSync(resolve(directory, file), 'utf8'));
+      kustomization = yamlLibrary().parse(readFileSync(resolve(directory, file), 'utf8'));
     } catch {
       return;
     }

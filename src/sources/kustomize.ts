@@ -173,7 +173,7 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
   if (renderedBytes > request.limits.maxFileSize.value) {
     return { manifests: [], diagnostics: [fileTooLarge(`the output of ${commandLine}`, renderedBytes, request.limits.maxFileSize)] };
   }
-  const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { json: false, limits: request.limits });
+  const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { limits: request.limits });
   const findSource = kustomizeSourceFinder(directory, displayPrefix);
   const manifests = parsed.manifests.map(
     (manifest): Manifest => ({

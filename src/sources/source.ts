@@ -39,8 +39,8 @@ export interface SourceResult {
 function parseAll(files: readonly LoadedFile[], limits: Limits, diagnostics: Diagnostic[]): Manifest[] {
   const manifests: Manifest[] = [];
   let documentBudget = limits.maxDocuments.value;
-  for (const { file, json } of files) {
-    const parsed = parseManifests(file, { json, limits, documentBudget });
+  for (const { file } of files) {
+    const parsed = parseManifests(file, { limits, documentBudget });
     diagnostics.push(...parsed.diagnostics);
     manifests.push(...parsed.manifests);
     documentBudget -= parsed.documents;
@@ -60,7 +60,7 @@ export async function readSource(request: SourceRequest): Promise<SourceResult> 
   if (target === '-') {
     const read = stdinText(await request.readStdin(limits.maxFileSize.value), limits.maxFileSize);
     if ('problem' in read) return { manifests: [], diagnostics: [read.problem], what: 'stdin' };
-    return { manifests: parseAll([{ file: { path: '<stdin>', text: read.text }, json: false }], limits, diagnostics), diagnostics, what: 'stdin' };
+    return { manifests: parseAll([{ file: { path: '<stdin>', text: read.text } }], limits, diagnostics), diagnostics, what: 'stdin' };
   }
   const kustomization = settings.source === 'directory' ? undefined : kustomizationIn(directory);
   // A missing directory is the plain reader's to report, whatever the source.
@@ -79,7 +79,7 @@ export async function readSource(request: SourceRequest): Promise<SourceResult> 
     });
     return { ...rendered, what: `the Kustomize render of ${target}` };
   }
-  const loaded = loadDirectory({ directory, displayPrefix, exclude: settings.exclude, root: request.root, maxFileSize: limits.maxFileSize });
+  const loaded = loadDirectory({ directory, displayPrefix, exclude: settings.exclude, root: request.root, maxFileSize: limits.maxFileSize, maxTotalSize: limits.maxTotalSize });
   diagnostics.push(...loaded.diagnostics);
   return { manifests: parseAll(loaded.files, limits, diagnostics), diagnostics, what: target };
 }

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
+import { readKubernetesStream } from '../../src/manifests/kubernetes-yaml.js';
 import { runCli, type CliResult } from '../../src/cli/main.js';
 import { repoRoot } from './repo.js';
 
@@ -307,10 +308,13 @@ export function violation(result: CliResult): string | undefined {
   if (result.exitCode === 0) {
     if (result.stderr !== '') return 'exit 0 with something on stderr';
     if (result.stdout.trim() === '') return 'exit 0 with empty output (Argo CD would prune the app)';
-    for (const document of parseAllDocuments(result.stdout)) {
-      if (document.errors.length > 0) return `exit 0 with output that does not parse: ${document.errors[0]!.message}`;
-      const object = document.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null;
-      if (!object || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return 'exit 0 with a document that is not a Kubernetes object';
+    // As Argo CD reads it (it trims one final line break first).
+    const stdout = result.stdout.endsWith('\n') ? result.stdout.slice(0, -1) : result.stdout;
+    const reading = readKubernetesStream(stdout, { maxDepth: 20000, maxAliases: Infinity, maxExpandedSize: Infinity });
+    if (reading.problems.length > 0) return `exit 0 with output Argo CD cannot read: ${reading.problems[0]!.message}`;
+    if (reading.objects.length === 0) return 'exit 0 with output Argo CD reads as no objects (it would prune the app)';
+    for (const { value } of reading.objects) {
+      if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return 'exit 0 with a document that is not a Kubernetes object';
     }
     return undefined;
   }

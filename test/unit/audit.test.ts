@@ -31,7 +31,7 @@ spec: {prefix: /${name}/, ${spec}}
 }
 
 function run(documents: string[], settings: Partial<AuditSettings> = {}): AuditEntry[] {
-  const parsed = parseManifests({ path: 'live.yaml', text: documents.join('---\n') }, { json: false });
+  const parsed = parseManifests({ path: 'live.yaml', text: documents.join('---\n') });
   assert.deepEqual(parsed.diagnostics, []);
   const result = audit(parsed.manifests, { ...defaults, ...settings });
   assert.deepEqual(result.diagnostics, []);
@@ -133,7 +133,7 @@ describe('audit of what surrounds the canary', () => {
   });
 
   it('refuses input that holds an object twice', () => {
-    const parsed = parseManifests({ path: 'live.yaml', text: [mapping('web', 'service: "web:80"'), mapping('web', 'service: "web:80"')].join('---\n') }, { json: false });
+    const parsed = parseManifests({ path: 'live.yaml', text: [mapping('web', 'service: "web:80"'), mapping('web', 'service: "web:80"')].join('---\n') });
     assert.deepEqual(
       audit(parsed.manifests, defaults).diagnostics.map((d) => d.code),
       ['duplicate-object'],

@@ -10,7 +10,7 @@ import { parseManifests } from '../../src/manifests/parse.js';
 import { defaultSettings } from '../../src/settings/table.js';
 
 function parse(path: string, text: string) {
-  const { manifests, diagnostics } = parseManifests({ path, text }, { json: false });
+  const { manifests, diagnostics } = parseManifests({ path, text });
   assert.deepEqual(diagnostics, []);
   return manifests;
 }
