@@ -214,6 +214,11 @@ describe('a first hour at the command line', () => {
     assert.deepEqual(announced.get('exclude')?.array, ['tests/**']);
     assert.equal(announced.get('max-file-size')?.string, '1Mi');
     assert.equal(announced.get('strategy')?.string, 'clone-safe', 'what the file leaves alone keeps the built-in default');
+    // Application env wins over the file, as in a render; parameters are what the form sets, not defaults.
+    const environment = { ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: '1.8', ARGOCD_APP_PARAMETERS: '[{"name":"strategy","string":"guarded"}]' };
+    const withEnv = new Map((JSON.parse((await run(['parameters'], environment, app)).stdout) as { name: string; string?: string }[]).map((p) => [p.name, p.string]));
+    assert.equal(withEnv.get('rollouts-version'), '1.8');
+    assert.equal(withEnv.get('strategy'), 'clone-safe');
     writeFileSync(join(app, '.canary-mapping.yaml'), 'rolloutVersion: "1.6"\n');
     const broken = await run(['parameters'], {}, app);
     assertFailure(broken, 1, 'unknown-setting');

@@ -15,7 +15,6 @@ import { readOptionalFile, repositoryRoot } from '../manifests/repository.js';
 import { auditData, auditText, findingCount } from '../report/audit.js';
 import { explainData, explainText } from '../report/explain.js';
 import { limitsOf } from '../settings/limits.js';
-import { parseConfigFile } from '../settings/config-file.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
 import type { Settings } from '../settings/table.js';
@@ -260,15 +259,18 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
 }
 
 /**
- * The dynamic announcement, run by Argo CD in the app directory: the defaults it shows are those the app's config file
- * sets, where it sets one. A config file with problems fails it, as it would fail the render.
+ * The dynamic announcement, run by Argo CD in the app directory. Its defaults are what applies where the Application
+ * sets no parameter: the app's config file and Application env over the built-in defaults. The parameters themselves
+ * are left out, so that a bad one does not hide the form that fixes it; a bad config file or env fails it, as it
+ * would fail the render.
  */
 function parameters(environment: Environment, io: CliIo): CliResult {
   const { configFile } = locateApp('.', environment, io);
   if (configFile && isFailure(configFile)) return configFile;
-  const config = configFile ? parseConfigFile(configFile.path, configFile.text) : undefined;
-  if (config && config.diagnostics.length > 0) return failure(config.diagnostics, EXIT_PROBLEMS, 'nothing was announced');
-  return { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(settingKeys, config?.values), null, 2)}\n`, stderr: '' };
+  const applicationEnv = Object.fromEntries(Object.entries(environment).filter(([name]) => name.startsWith('ARGOCD_ENV_')));
+  const { settings, diagnostics } = resolveSettings({ flags: {}, environment: applicationEnv, ...(configFile ? { configFile } : {}) });
+  if (diagnostics.length > 0) return failure(diagnostics, EXIT_PROBLEMS, 'nothing was announced');
+  return { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(settingKeys, settings), null, 2)}\n`, stderr: '' };
 }
 
 export async function runCli(argv: readonly string[], environment: Environment, io: CliIo): Promise<CliResult> {
