@@ -162,6 +162,7 @@ describe('a first hour at the command line', () => {
     const result = await run(['generate', '--rollout-version=1.6']);
     assertFailure(result, 2, 'unknown-flag');
     assert.match(result.stderr, /hint: did you mean --rollouts-version\?$/m);
+    assert.match((await run(['genrate'])).stderr, /hint: did you mean generate\?$/m);
     const far = await run(['generate', '--colour=always']);
     assert.match(far.stderr, /hint: run `canary-mapping --help` to list the flags$/m);
   });

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { audit as auditObjects } from '../audit/audit.js';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { didYouMean } from '../core/nearest-names.js';
 import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
 import { fileTooLarge } from '../manifests/load-directory.js';
@@ -273,6 +274,8 @@ function parameters(environment: Environment, io: CliIo): CliResult {
   return { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(settingKeys, settings), null, 2)}\n`, stderr: '' };
 }
 
+const COMMANDS = ['generate', 'explain', 'audit', 'parameters', 'version'];
+
 export async function runCli(argv: readonly string[], environment: Environment, io: CliIo): Promise<CliResult> {
   const args = parseArgs(argv);
   if (args.help || args.command === 'help') return { exitCode: 0, stdout: usage(), stderr: '' };
@@ -299,6 +302,6 @@ export async function runCli(argv: readonly string[], environment: Environment, 
     case undefined:
       return failure([diagnostic('no-command', 'no command given', undefined, 'run `canary-mapping generate` (or --help)')], EXIT_USAGE);
     default:
-      return failure([diagnostic('unknown-command', `unknown command ${args.command}`, undefined, 'run `canary-mapping --help` to list the commands')], EXIT_USAGE);
+      return failure([diagnostic('unknown-command', `unknown command ${args.command}`, undefined, didYouMean(args.command, COMMANDS, 'run `canary-mapping --help` to list the commands'))], EXIT_USAGE);
   }
 }
