@@ -2,7 +2,7 @@
 // rendered by Kustomize. Whatever the source, the objects then go through the same pipeline.
 import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { HELM_PLUGIN_FILE } from '../cmp/helm-plugin.js';
+import { HELM_PLUGIN_FILE, HELM_PLUGIN_NAME } from '../cmp/helm-plugin.js';
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { fileTooLarge, loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import type { Manifest } from '../manifests/manifest.js';
@@ -67,7 +67,7 @@ function helmChart(chartFile: string, target: string): Diagnostic {
     'helm-chart',
     `${target} is a Helm chart (it holds ${CHART_FILE}); this plugin reads plain manifests and Kustomize apps, not chart templates`,
     { file: chartFile, line: 1, column: 1 },
-    `select the Helm variant of the plugin in the Application: spec.source.plugin.name: canary-mapping-helm-v1 (${HELM_PLUGIN_FILE}); if the directory holds plain manifests beside the chart, exclude ${CHART_FILE} and templates/**`,
+    `select the Helm variant of the plugin in the Application: spec.source.plugin.name: ${HELM_PLUGIN_NAME}-v1 (${HELM_PLUGIN_FILE}); if the directory holds plain manifests beside the chart, exclude ${CHART_FILE} and templates/**`,
   );
 }
 
