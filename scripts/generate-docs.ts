@@ -1,13 +1,15 @@
 // Writes what is generated from the code: cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings block of
-// README.md from the settings table, and deploy/guard/ from the guard policy.
+// README.md from the settings table, deploy/guard/ from the guard policy, and the install kit (deploy/sidecar,
+// deploy/argo-cd-chart, deploy/argocd-operator) from src/cmp/install-kit.ts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { guardPolicyFiles } from '../src/canary/guard-policy.js';
 import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
 import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
+import { installKitFiles } from '../src/cmp/install-kit.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
@@ -17,6 +19,10 @@ for (const [name, text] of Object.entries(guardPolicyFiles(renderObjects, defaul
   writeFileSync(new URL(`deploy/guard/${name}`, root), text);
 }
 writeFileSync(new URL(HELM_PLUGIN_FILE, root), renderHelmPluginYaml());
+for (const [path, text] of Object.entries(installKitFiles())) {
+  mkdirSync(new URL(dirname(path) + '/', root), { recursive: true });
+  writeFileSync(new URL(path, root), text);
+}
 
 const readmeFile = new URL('README.md', root);
 const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;

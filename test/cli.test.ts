@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../src/cli/main.js';
 import { parameterAnnouncement } from '../src/cmp/announcement.js';
+import { parameterName, settingKeys, settingsTable } from '../src/settings/table.js';
 import { repoRoot } from './support/repo.js';
 
 const io = { cwd: repoRoot, version: '9.9.9' };
@@ -123,5 +125,104 @@ describe('audit input', () => {
     const raised = await run(['audit', live, '--max-file-size=1Mi']);
     assert.equal(raised.exitCode, 1, 'the worked example has findings');
     assert.match(raised.stdout, /finding\[lost-scheme\]/);
+  });
+});
+
+describe('a first hour at the command line', () => {
+  const charts = mkdtempSync(join(tmpdir(), 'canary-mapping-chart-'));
+  after(() => rmSync(charts, { recursive: true, force: true }));
+
+  it('audit with no input and stdin a terminal: a usage error at once, not a wait', async () => {
+    const readStdin = () => Promise.reject(new Error('stdin must not be read'));
+    const result = await runCli(['audit'], {}, { ...io, readStdin, stdinIsTerminal: () => true });
+    assertFailure(result, 2, 'audit-no-input');
+    assert.match(result.stderr, /kubectl get rollouts\.argoproj\.io,mappings\.getambassador\.io -A -o yaml \| canary-mapping audit/);
+    // Named input, or stdin that is not a terminal, is read as before.
+    const live = 'test/audit/inputs/identity-live.yaml';
+    assert.equal((await runCli(['audit', live], {}, { ...io, stdinIsTerminal: () => true })).exitCode, 1);
+    const piped = await runCli(['audit'], {}, { ...io, readStdin: async () => '', stdinIsTerminal: () => false });
+    assertFailure(piped, 2, 'audit-no-objects');
+  });
+
+  it('the executable tells a terminal from a pipe (run under script(1), which gives it a terminal)', (t) => {
+    const bundle = join(repoRoot, 'dist', 'canary-mapping');
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bundle)} audit`;
+    // A deadline only so that a regression (a wait on the terminal) fails instead of hanging the run.
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 30_000 });
+    if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
+      t.skip('script(1) is not installed: the terminal check of the executable was not run');
+      return;
+    }
+    assert.equal(result.signal, null, 'audit did not wait on the terminal');
+    assert.equal(result.status, 2);
+    assert.match(result.stdout, /error\[audit-no-input\]/);
+  });
+
+  it('an unknown flag gets the nearest flags, not the whole list', async () => {
+    const result = await run(['generate', '--rollout-version=1.6']);
+    assertFailure(result, 2, 'unknown-flag');
+    assert.match(result.stderr, /hint: did you mean --rollouts-version\?$/m);
+    assert.match((await run(['genrate'])).stderr, /hint: did you mean generate\?$/m);
+    const far = await run(['generate', '--colour=always']);
+    assert.match(far.stderr, /hint: run `canary-mapping --help` to list the flags$/m);
+  });
+
+  it('an unknown parameter gets the nearest parameters, not the whole list', async () => {
+    const result = await run(['generate', 'examples/identity'], { ARGOCD_APP_PARAMETERS: '[{"name":"rollout-version","string":"1.6"}]' });
+    assertFailure(result, 1, 'unknown-setting');
+    assert.match(result.stderr, /hint: did you mean rollouts-version\?$/m);
+    assert.doesNotMatch(result.stderr, /max-depth/);
+  });
+
+  it('--help keeps every flag apart from its title, however long the example value', async () => {
+    const lines = (await run(['--help'])).stdout.split('\n');
+    for (const key of settingKeys) {
+      const flag = `--${parameterName(key)}=${settingsTable[key].placeholder}`;
+      const index = lines.findIndex((line) => line.trimStart().startsWith(`${flag} `) || line.trim() === flag);
+      assert.ok(index >= 0, `${flag} is listed`);
+      const [line, next] = [lines[index]!, lines[index + 1]!];
+      const sameLine = line.startsWith(`  ${flag}  `) && line.trimEnd().endsWith(settingsTable[key].title) && line.slice(2 + flag.length).trim() === settingsTable[key].title;
+      const nextLine = line === `  ${flag}` && /^ {4,}\S/.test(next) && next.trim() === settingsTable[key].title;
+      assert.ok(sameLine || nextLine, `flag and title apart: ${JSON.stringify(line)} ${JSON.stringify(next)}`);
+    }
+  });
+
+  it('a Helm chart given to the plain plugin: one located error naming the Helm variant', async () => {
+    const chart = join(charts, 'identity');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: identity\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'templates', 'mapping.yaml'), 'apiVersion: getambassador.io/v2\nkind: Mapping\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.tls }}\nspec: {}\n{{- end }}\n');
+    writeFileSync(join(chart, 'rollout.yaml'), readFileSync(join(repoRoot, 'examples/identity/rollout.yaml')));
+    const result = await run(['generate'], { ARGOCD_APP_SOURCE_PATH: 'charts/identity' }, chart);
+    assertFailure(result, 1, 'helm-chart');
+    assert.match(result.stderr, /^charts\/identity\/Chart\.yaml:1:1: error\[helm-chart\]/m);
+    assert.match(result.stderr, /canary-mapping-helm-v1 \(deploy\/cmp-plugin-helm\.yaml\)/);
+    assert.ok(existsSync(join(repoRoot, 'deploy/cmp-plugin-helm.yaml')), 'the file the hint names exists');
+    assert.match(result.stderr, /^canary-mapping: 1 problem;/m, 'one error, not one per template');
+    // Plain manifests beside a chart still render once the chart is excluded.
+    const excluded = await run(['generate', '.', '--exclude=Chart.yaml', '--exclude=templates/**'], {}, chart);
+    assertFailure(excluded, 1, 'mapping-not-found');
+  });
+
+  it('the dynamic parameter announcement shows what the app config file sets as the defaults', async () => {
+    const app = join(charts, 'configured');
+    mkdirSync(app);
+    writeFileSync(join(app, '.canary-mapping.yaml'), 'rolloutsVersion: "1.6"\nexclude: [tests/**]\nmaxFileSize: 1Mi\n');
+    const result = await run(['parameters'], {}, app);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const announced = new Map((JSON.parse(result.stdout) as { name: string; string?: string; array?: string[] }[]).map((p) => [p.name, p]));
+    assert.equal(announced.get('rollouts-version')?.string, '1.6');
+    assert.deepEqual(announced.get('exclude')?.array, ['tests/**']);
+    assert.equal(announced.get('max-file-size')?.string, '1Mi');
+    assert.equal(announced.get('strategy')?.string, 'clone-safe', 'what the file leaves alone keeps the built-in default');
+    // Application env wins over the file, as in a render; parameters are what the form sets, not defaults.
+    const environment = { ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: '1.8', ARGOCD_APP_PARAMETERS: '[{"name":"strategy","string":"guarded"}]' };
+    const withEnv = new Map((JSON.parse((await run(['parameters'], environment, app)).stdout) as { name: string; string?: string }[]).map((p) => [p.name, p.string]));
+    assert.equal(withEnv.get('rollouts-version'), '1.8');
+    assert.equal(withEnv.get('strategy'), 'clone-safe');
+    writeFileSync(join(app, '.canary-mapping.yaml'), 'rolloutVersion: "1.6"\n');
+    const broken = await run(['parameters'], {}, app);
+    assertFailure(broken, 1, 'unknown-setting');
+    assert.match(broken.stderr, /^\.canary-mapping\.yaml:1:1: .*\n  hint: did you mean rolloutsVersion\?$/m);
   });
 });

@@ -1,12 +1,15 @@
 // The install kit, deploy/, rendered offline with `kubectl kustomize` on top of test/deploy/argocd-install: a
 // kustomization shaped like the one users install Argo CD with (the stock repo server, the component, an image
-// override). Checks that the sidecar lands in argocd-repo-server as Argo CD documents it.
+// override). Checks that the sidecar lands in argocd-repo-server as Argo CD documents it; that the committed files are
+// what src/cmp/install-kit.ts generates; and that the argo-cd Helm chart values and the Argo CD Operator snippet add
+// the same sidecar, volumes and plugin configuration as deploy/sidecar.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { installKitFiles } from '../src/cmp/install-kit.js';
 import { repoRoot } from './support/repo.js';
 
 type Obj = Record<string, any>;
@@ -85,5 +88,84 @@ describe('deploy/ install kit', () => {
       const given = 'array' in parameter ? 'array' : 'map' in parameter ? 'map' : 'string';
       assert.equal(announced.get(parameter.name), given, `${parameter.name} is announced as ${given}`);
     }
+  });
+});
+
+const readYaml = (path: string) => parseYaml(readFileSync(join(repoRoot, path), 'utf8')) as Obj;
+const PLUGIN_CONFIG_PATH = '/home/argocd/cmp-server/config/plugin.yaml';
+
+/** deploy/sidecar's container and volumes, read back from its JSON patch. */
+function kustomizeSidecar(): { container: Obj; volumes: Obj[] } {
+  const patch = parseYaml(readFileSync(join(repoRoot, 'deploy/sidecar/repo-server-sidecar.yaml'), 'utf8')) as Obj[];
+  const added = (path: string) => patch.filter((op) => op.op === 'add' && op.path === path).map((op) => op.value as Obj);
+  const [container, ...others] = added('/spec/template/spec/containers/-');
+  assert.equal(others.length, 0, 'deploy/sidecar adds one container');
+  return { container: container!, volumes: added('/spec/template/spec/volumes/-') };
+}
+
+/**
+ * Splits a variant's sidecar into what must equal deploy/sidecar and its plugin configuration: the mount over
+ * plugin.yaml and the ConfigMap volume behind it (deploy/sidecar has none: its image bakes plugin.yaml in).
+ */
+function withoutPluginConfig(container: Obj, volumes: Obj[]) {
+  const mounts = container.volumeMounts as Obj[];
+  const configMounts = mounts.filter((m) => m.mountPath === PLUGIN_CONFIG_PATH);
+  assert.equal(configMounts.length, 1, 'one mount over plugin.yaml');
+  const mount = configMounts[0]!;
+  const volume = volumes.find((v) => v.name === mount.name);
+  assert.ok(volume?.configMap, `the plugin.yaml mount reads ConfigMap volume ${String(mount.name)}`);
+  return {
+    container: { ...container, volumeMounts: mounts.filter((m) => m !== mount) },
+    volumes: volumes.filter((v) => v !== volume),
+    configMap: (volume.configMap as Obj).name as string,
+    key: mount.subPath as string,
+  };
+}
+
+describe('deploy/ variants from one source', () => {
+  it('the committed install kit is what src/cmp/install-kit.ts generates', () => {
+    const fix = 'run `npm run generate-docs` and commit the result';
+    for (const [path, text] of Object.entries(installKitFiles())) {
+      assert.ok(existsSync(join(repoRoot, path)), `${path} is missing: ${fix}`);
+      assert.equal(readFileSync(join(repoRoot, path), 'utf8'), text, `${path} differs from src/cmp/install-kit.ts: ${fix}`);
+    }
+  });
+
+  it('the argo-cd Helm chart values add the sidecar, volumes and plugin configuration of deploy/sidecar', () => {
+    const values = readYaml('deploy/argo-cd-chart/values.yaml');
+    const { extraContainers, volumes } = values.repoServer;
+    assert.equal(extraContainers.length, 1);
+    const variant = withoutPluginConfig(extraContainers[0], volumes);
+    const sidecar = kustomizeSidecar();
+    assert.deepEqual(variant.container, sidecar.container, 'same container spec, security context included');
+    assert.deepEqual(variant.volumes, sidecar.volumes);
+    // The chart renders extraContainers through tpl: a `{{` in them would be read as a template.
+    assert.doesNotMatch(JSON.stringify(extraContainers), /\{\{/);
+    // What the chart's argocd-cmp-cm template writes: one key <name>.yaml per entry of configs.cmp.plugins, holding a
+    // ConfigManagementPlugin of that name whose spec is the entry.
+    assert.equal(values.configs.cmp.create, true);
+    assert.equal(variant.configMap, 'argocd-cmp-cm');
+    const written = Object.entries(values.configs.cmp.plugins as Record<string, Obj>).map(([name, spec]) => [
+      `${name}.yaml`,
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin', metadata: { name }, spec },
+    ]);
+    assert.deepEqual(written, [[variant.key, plugin]], 'the mounted key holds cmp-plugin.yaml');
+  });
+
+  it('the Argo CD Operator snippet adds the sidecar, volumes and plugin configuration of deploy/sidecar', () => {
+    const argocd = readYaml('deploy/argocd-operator/argocd.yaml');
+    assert.equal(argocd.apiVersion, 'argoproj.io/v1beta1');
+    assert.equal(argocd.kind, 'ArgoCD');
+    const { sidecarContainers, volumes } = argocd.spec.repo;
+    assert.equal(sidecarContainers.length, 1);
+    const variant = withoutPluginConfig(sidecarContainers[0], volumes);
+    const sidecar = kustomizeSidecar();
+    assert.deepEqual(variant.container, sidecar.container, 'same container spec, security context included');
+    assert.deepEqual(variant.volumes, sidecar.volumes);
+    const configMap = readYaml('deploy/argocd-operator/plugin-configmap.yaml');
+    assert.equal(configMap.kind, 'ConfigMap');
+    assert.equal(configMap.metadata.name, variant.configMap);
+    assert.deepEqual(Object.keys(configMap.data), [variant.key]);
+    assert.deepEqual(parseYaml(configMap.data[variant.key]), plugin, 'the mounted key holds cmp-plugin.yaml');
   });
 });

@@ -1,5 +1,6 @@
 // Command-line words → command, positional arguments and setting flags. Flag handling only; no behaviour.
 import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { didYouMean } from '../core/nearest-names.js';
 import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
 
 export interface ParsedArgs {
@@ -41,7 +42,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const key = FLAG_KEYS.get(flag);
     if (!key) {
-      parsed.diagnostics.push(diagnostic('unknown-flag', `unknown flag ${flag}`, undefined, 'run `canary-mapping --help` to list the flags'));
+      const hint = didYouMean(flag, [...FLAG_KEYS.keys(), '--output', '--help', '--version'], 'run `canary-mapping --help` to list the flags');
+      parsed.diagnostics.push(diagnostic('unknown-flag', `unknown flag ${flag}`, undefined, hint));
       continue;
     }
     const value = equals < 0 ? argv[++i] : word.slice(equals + 1);

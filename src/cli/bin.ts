@@ -1,5 +1,6 @@
 // The executable's entry point: everything it does lives in main.ts; this only wires process I/O.
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { runCli } from './main.js';
 
 declare const CANARY_MAPPING_VERSION: string;
@@ -23,7 +24,9 @@ function writeAll(fd: number, text: string): void {
 
 // No signal handler while rendering: SIGTERM (Argo CD's deadline) or Ctrl-C ends the process at once, with nothing on
 // stdout. While Kustomize runs, src/sources/run-grouped.ts relays them to its process group.
-runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION }).then(
+// isatty, not process.stdin.isTTY: the latter sets up a stdin stream, which costs start-up time on every render.
+const stdinIsTerminal = () => isatty(0);
+runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY_MAPPING_VERSION, stdinIsTerminal }).then(
   (result) => {
     // Until now SIGTERM (the cmp-server's deadline) ends the process at once, with nothing on stdout: the output is only
     // built in memory. From here it is complete, and a signal must not cut it short: Argo CD would read a truncated

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { audit as auditObjects } from '../audit/audit.js';
 import { parameterAnnouncement } from '../cmp/announcement.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { didYouMean } from '../core/nearest-names.js';
 import { render, type RenderResult } from '../core/render.js';
 import { renderStream } from '../manifests/emit.js';
 import { fileTooLarge } from '../manifests/load-directory.js';
@@ -33,6 +34,8 @@ export interface CliIo {
   cwd: string;
   version: string;
   readStdin?: () => Promise<string>;
+  /** Whether stdin is a terminal: audit then refuses to wait for input nobody is going to type. */
+  stdinIsTerminal?: () => boolean;
   /** Aborted when the plugin must stop: a running Kustomize is killed with everything it started. */
   signal?: AbortSignal;
 }
@@ -42,10 +45,17 @@ type Environment = Record<string, string | undefined>;
 const EXIT_PROBLEMS = 1;
 const EXIT_USAGE = 2;
 
+/** Where the descriptions of commands and flags start. */
+const HELP_COLUMN = 44;
+
+/** A flag and its title; a flag too wide for the column puts its title on the next line, so the two never touch. */
+function helpRow(flag: string, title: string): string {
+  const left = `  ${flag}`;
+  return left.length + 2 <= HELP_COLUMN ? `${left.padEnd(HELP_COLUMN)}${title}` : `${left}\n${' '.repeat(HELP_COLUMN)}${title}`;
+}
+
 function usage(): string {
-  const flags = settingKeys
-    .map((key) => `  --${parameterName(key)}=${settingsTable[key].placeholder}`.padEnd(48) + settingsTable[key].title)
-    .join('\n');
+  const flags = settingKeys.map((key) => helpRow(`--${parameterName(key)}=${settingsTable[key].placeholder}`, settingsTable[key].title)).join('\n');
   return `canary-mapping: Argo CD plugin that keeps Argo Rollouts canary Mappings on their declared upstream
 
 Usage:
@@ -109,10 +119,16 @@ interface RenderedApp {
   settings: Settings;
 }
 
-/** Settings, files, parse and the pure core: what generate and explain share. A CliResult when it failed early. */
-async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<RenderedApp | CliResult> {
-  const fromStdin = target === '-';
-  const directory = fromStdin ? '.' : target;
+interface AppLocation {
+  appDirectory: string;
+  prefix: string;
+  root: string;
+  /** The app's config file, when it has one; a CliResult when it cannot be read. */
+  configFile: { path: string; text: string } | undefined | CliResult;
+}
+
+/** Where the app lives, how its paths are shown, and its config file. */
+function locateApp(directory: string, environment: Environment, io: CliIo): AppLocation {
   const prefix = displayPrefix(directory, environment);
   const appDirectory = resolve(io.cwd, directory);
   const root = repositoryRoot(appDirectory, directory === '.' ? environment.ARGOCD_APP_SOURCE_PATH : undefined);
@@ -121,8 +137,14 @@ async function renderApp(target: string, flags: ParsedArgs['flags'], environment
     maxBytes: CONFIG_MAX_BYTES,
     tooLarge: (size) => diagnostic('file-too-large', `${configDisplay} is ${formatBytes(size)}; a config file may have at most 1 MiB`, undefined, 'keep only settings in it'),
   });
-  if (configRead && 'problem' in configRead) return failure([configRead.problem]);
-  const configFile = configRead && { path: configDisplay, text: configRead.text };
+  const configFile = configRead && ('problem' in configRead ? failure([configRead.problem]) : { path: configDisplay, text: configRead.text });
+  return { appDirectory, prefix, root, configFile };
+}
+
+/** Settings, files, parse and the pure core: what generate and explain share. A CliResult when it failed early. */
+async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<RenderedApp | CliResult> {
+  const { appDirectory, prefix, root, configFile } = locateApp(target === '-' ? '.' : target, environment, io);
+  if (configFile && isFailure(configFile)) return configFile;
   const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
   const limits = limitsOf(settings);
@@ -161,7 +183,7 @@ async function renderApp(target: string, flags: ParsedArgs['flags'], environment
   return { manifests, result, settings };
 }
 
-function isFailure(value: RenderedApp | CliResult): value is CliResult {
+function isFailure(value: object): value is CliResult {
   return 'exitCode' in value;
 }
 
@@ -239,6 +261,23 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
   return { exitCode: findingCount(result) > 0 ? EXIT_PROBLEMS : 0, stdout: report, stderr: '' };
 }
 
+/**
+ * The dynamic announcement, run by Argo CD in the app directory. Its defaults are what applies where the Application
+ * sets no parameter: the app's config file and Application env over the built-in defaults. The parameters themselves
+ * are left out, so that a bad one does not hide the form that fixes it; a bad config file or env fails it, as it
+ * would fail the render.
+ */
+function parameters(environment: Environment, io: CliIo): CliResult {
+  const { configFile } = locateApp('.', environment, io);
+  if (configFile && isFailure(configFile)) return configFile;
+  const applicationEnv = Object.fromEntries(Object.entries(environment).filter(([name]) => name.startsWith('ARGOCD_ENV_')));
+  const { settings, diagnostics } = resolveSettings({ flags: {}, environment: applicationEnv, ...(configFile ? { configFile } : {}) });
+  if (diagnostics.length > 0) return failure(diagnostics, EXIT_PROBLEMS, 'nothing was announced');
+  return { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(settingKeys, settings), null, 2)}\n`, stderr: '' };
+}
+
+const COMMANDS = ['generate', 'explain', 'audit', 'parameters', 'version'];
+
 export async function runCli(argv: readonly string[], environment: Environment, io: CliIo): Promise<CliResult> {
   const args = parseArgs(argv);
   if (args.help || args.command === 'help') return { exitCode: 0, stdout: usage(), stderr: '' };
@@ -253,14 +292,18 @@ export async function runCli(argv: readonly string[], environment: Environment, 
     case 'explain':
       return extra(1) ?? explain(args.positional[0] ?? '.', args, environment, io);
     case 'audit':
+      if (args.positional.length === 0 && io.stdinIsTerminal?.()) {
+        const hint = 'pipe kubectl into it: kubectl get rollouts.argoproj.io,mappings.getambassador.io -A -o yaml | canary-mapping audit (or name a file)';
+        return failure([diagnostic('audit-no-input', 'audit reads its input from stdin, which is a terminal here', undefined, hint)], EXIT_USAGE, 'nothing was audited');
+      }
       return extra(1) ?? audit(args.positional[0] ?? '-', args, environment, io);
     case 'parameters':
-      return extra(0) ?? { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(), null, 2)}\n`, stderr: '' };
+      return extra(0) ?? parameters(environment, io);
     case 'version':
       return extra(0) ?? { exitCode: 0, stdout: `canary-mapping ${io.version}\n`, stderr: '' };
     case undefined:
       return failure([diagnostic('no-command', 'no command given', undefined, 'run `canary-mapping generate` (or --help)')], EXIT_USAGE);
     default:
-      return failure([diagnostic('unknown-command', `unknown command ${args.command}`, undefined, 'run `canary-mapping --help` to list the commands')], EXIT_USAGE);
+      return failure([diagnostic('unknown-command', `unknown command ${args.command}`, undefined, didYouMean(args.command, COMMANDS, 'run `canary-mapping --help` to list the commands'))], EXIT_USAGE);
   }
 }

@@ -1,7 +1,7 @@
 // What Argo CD shows in the Application's parameter form, and the files generated from the settings table:
 // cmp-plugin.yaml and the settings block of README.md (test/settings-drift.test.ts keeps them in step).
 import { yamlLibrary } from '../manifests/yaml-library.js';
-import { environmentName, parameterName, settingKeys, settingsTable, type CollectionType, type SettingKey } from '../settings/table.js';
+import { environmentName, parameterName, settingKeys, settingsTable, type CollectionType, type SettingKey, type Settings } from '../settings/table.js';
 
 export interface ParameterAnnouncement {
   name: string;
@@ -13,13 +13,16 @@ export interface ParameterAnnouncement {
   array?: string[];
 }
 
-/** `parameters.static` of cmp-plugin.yaml and the output of `canary-mapping parameters`, in table order. */
-export function parameterAnnouncement(keys: readonly SettingKey[] = settingKeys): ParameterAnnouncement[] {
+/**
+ * `parameters.static` of cmp-plugin.yaml and the output of `canary-mapping parameters`, in table order. `current`:
+ * what the app's config file sets, shown as the default, since that is what applies when the parameter is not given.
+ */
+export function parameterAnnouncement(keys: readonly SettingKey[] = settingKeys, current: Partial<Settings> = {}): ParameterAnnouncement[] {
   return keys.map((key) => {
     const { title, description, collectionType } = settingsTable[key];
     // The Argo CD UI shows tooltips as plain text, where Markdown backticks are noise.
     const tooltip = description.replaceAll('`', '');
-    return { name: parameterName(key), title, tooltip, collectionType, [collectionType]: settingsTable[key].default };
+    return { name: parameterName(key), title, tooltip, collectionType, [collectionType]: current[key] ?? settingsTable[key].default };
   });
 }
 

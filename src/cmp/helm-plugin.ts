@@ -5,6 +5,8 @@ import { settingKeys, settingsTable, type SettingDefinition } from '../settings/
 import { parameterAnnouncement, renderPluginFile, type ParameterAnnouncement } from './announcement.js';
 
 export const HELM_PLUGIN_FILE = 'deploy/cmp-plugin-helm.yaml';
+/** Applications select it as `<name>-v1`. */
+export const HELM_PLUGIN_NAME = 'canary-mapping-helm';
 
 const valuesFiles: ParameterAnnouncement = {
   name: 'values-files',
@@ -49,7 +51,7 @@ export function renderHelmPluginYaml(): string {
     ' helm and canary-mapping on PATH in its sidecar. bash, not sh: Debian\'s /bin/sh is dash, which refuses\n' +
     ' `set -o pipefail` (0.5.12, Debian 12), and without pipefail a failing helm would not fail the render.';
   const forStreams = settingKeys.filter((key) => !(settingsTable[key] as SettingDefinition).readsAppFiles);
-  return renderPluginFile('canary-mapping-helm', comment, (command) => ({
+  return renderPluginFile(HELM_PLUGIN_NAME, comment, (command) => ({
     generate: { command: command('bash', '-c'), args: [SCRIPT] },
     parameters: { static: [valuesFiles, ...parameterAnnouncement(forStreams)] },
   }));

@@ -5,6 +5,7 @@ import type { Node } from 'yaml';
 import * as z from 'zod/mini';
 import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
 import { diagnostic, quoteInput, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { didYouMean } from '../core/nearest-names.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
@@ -62,11 +63,10 @@ export function settingHint(key: PropertyKey | undefined): string | undefined {
   return settingKeys.includes(key as SettingKey) ? settingsTable[key as SettingKey].description : undefined;
 }
 
-/** Names a known spelling when only case or separators differ (`rollouts-version` for `rolloutsVersion`). */
+/** The nearest known names (`did you mean rollouts-version?`); a short list in full; else where the names are listed. */
 export function unknownNameHint(given: string, known: string[]): string {
-  const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const match = known.find((name) => squash(name) === squash(given));
-  return match ? `did you mean ${match}?` : `known: ${known.join(', ')}`;
+  const otherwise = known.length <= 4 ? `expected ${known.join(', ')}` : 'the Settings table of README.md lists every setting under each of its names';
+  return didYouMean(given, known, otherwise);
 }
 
 /** `exclude[1]`, `mappings.web.canary`: the key path as the user reads it in the file. */

@@ -38,17 +38,11 @@ export interface KustomizeRequest {
   signal?: AbortSignal;
 }
 
-const RENAME_HINT = `Kustomize renames objects (namePrefix, nameSuffix) but rewrites references to them only in fields it knows. Teach it the Rollout's Mapping references with a transformer configuration listed in kustomization.yaml:
+// Argo Rollouts publishes this configuration with an entry for the Mapping names of a Rollout; the plugin points at it
+// rather than shipping its own.
+const RENAME_HINT = `Kustomize renames objects (namePrefix, nameSuffix) but rewrites references to them only in fields it knows. Argo Rollouts publishes a transformer configuration that teaches it a Rollout's references, Mappings included (nameReference kind Mapping, group getambassador.io, at spec/strategy/canary/trafficRouting/ambassador/mappings of Rollout): copy rollout-transform-kustomize-v5.yaml from https://argoproj.github.io/argo-rollouts/features/kustomize/ next to kustomization.yaml and list it there:
   configurations:
-    - rollout-transform.yaml
-where rollout-transform.yaml holds
-  nameReference:
-    - kind: Mapping
-      group: getambassador.io
-      fieldSpecs:
-        - kind: Rollout
-          path: spec/strategy/canary/trafficRouting/ambassador/mappings
-(Argo Rollouts' published configuration for a Rollout's references may lack this entry: list both files.)`;
+    - rollout-transform-kustomize-v5.yaml`;
 
 const NOT_FOUND_HINT = 'install kustomize or kubectl where the plugin runs, set kustomize-path, or set source to `directory` to read the files as they are';
 

@@ -1,7 +1,9 @@
 // Where the manifests come from: stdin (`generate -`), the app directory as plain files, or the app directory
 // rendered by Kustomize. Whatever the source, the objects then go through the same pipeline.
 import { existsSync, statSync } from 'node:fs';
-import type { Diagnostic } from '../core/diagnostics.js';
+import { posix } from 'node:path';
+import { HELM_PLUGIN_FILE, HELM_PLUGIN_NAME } from '../cmp/helm-plugin.js';
+import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
 import { fileTooLarge, loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { parseManifests } from '../manifests/parse.js';
@@ -54,6 +56,21 @@ export function stdinText(bytes: Buffer, limit: Limit): ReadResult {
   return bytes.length > limit.value ? { problem: fileTooLarge('<stdin>', undefined, limit) } : decodeText(bytes, '<stdin>');
 }
 
+const CHART_FILE = 'Chart.yaml';
+
+/**
+ * A chart's templates are not YAML until Helm renders them: read as plain files they give a syntax error each. One
+ * error that names the Helm variant says what to do instead.
+ */
+function helmChart(chartFile: string, target: string): Diagnostic {
+  return diagnostic(
+    'helm-chart',
+    `${target} is a Helm chart (it holds ${CHART_FILE}); this plugin reads plain manifests and Kustomize apps, not chart templates`,
+    { file: chartFile, line: 1, column: 1 },
+    `select the Helm variant of the plugin in the Application: spec.source.plugin.name: ${HELM_PLUGIN_NAME}-v1 (${HELM_PLUGIN_FILE}); if the directory holds plain manifests beside the chart, exclude ${CHART_FILE} and templates/**`,
+  );
+}
+
 export async function readSource(request: SourceRequest): Promise<SourceResult> {
   const { target, directory, displayPrefix, settings, limits } = request;
   const diagnostics: Diagnostic[] = [];
@@ -80,6 +97,8 @@ export async function readSource(request: SourceRequest): Promise<SourceResult> 
     return { ...rendered, what: `the Kustomize render of ${target}` };
   }
   const loaded = loadDirectory({ directory, displayPrefix, exclude: settings.exclude, root: request.root, maxFileSize: limits.maxFileSize, maxTotalSize: limits.maxTotalSize });
+  const chart = loaded.files.find(({ file }) => file.path === (displayPrefix ? posix.join(displayPrefix, CHART_FILE) : CHART_FILE));
+  if (chart) return { manifests: [], diagnostics: [helmChart(chart.file.path, displayPrefix || target)], what: target };
   diagnostics.push(...loaded.diagnostics);
   return { manifests: parseAll(loaded.files, limits, diagnostics), diagnostics, what: target };
 }
