@@ -70,7 +70,7 @@ export interface AuditEntry {
   canary?: { name: string; service?: string; tls?: unknown; guarded: boolean };
   copies: Copy[];
   findings: Finding[];
-  /** What `canary-mapping generate` in clone-safe mode would do with the live base, as generate decides it. */
+  /** What `canary-mapping generate` decides for the live base: clone-safe, or guarded when the live canary is guarded. */
   cloneSafe?: CloneSafeVerdict;
   /** What to do about the findings. */
   fix?: string;
@@ -338,7 +338,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   }
   // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
   const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
-  const solution = derived && !uncopyable
+  const solution = derived && (!uncopyable || guarded)
     ? solveCloneSafe({
         apiVersion: object.apiVersion,
         url: parsed.url,
@@ -350,7 +350,8 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
         legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
       })
     : undefined;
-  const cloneSafe: CloneSafeVerdict | undefined = uncopyable
+  // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
+  const cloneSafe: CloneSafeVerdict | undefined = uncopyable && !guarded
     ? { ok: false, refusal: 'needs-guarded' }
     : solution && (solution.ok ? { ok: true, rewritten: solution.rewritten, ...solution.form } : { ok: false, refusal: 'no-clone-safe-form' });
   const stranding = strandingHosts(base, live, lookup.hosts);

@@ -5,7 +5,7 @@ import { upstreamDifferences } from '../ambassador/upstream.js';
 import type { BaseContext } from '../core/base-mappings.js';
 import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Indexed } from '../core/object-index.js';
-import type { FieldEdit } from '../manifests/emit.js';
+import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type KubeObject } from '../manifests/manifest.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
@@ -247,13 +247,17 @@ export function planMapping(input: PlanInput): PlanResult {
     ...(hosts.strandedBy.length > 0 ? { strandedBy: hosts.strandedBy } : {}),
     warnings: hosts.warnings,
   };
+  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
+  // The canary and the preview route start from the base as emitted, as the controller's copy does: fed its own
+  // output, the plugin then makes the same objects again.
+  const emittedObject = edits ? applyEdits(object, edits) : object;
   const generated: KubeObject[] = [];
   if (guarded) {
     const wave = syncWaveOf(rollout.manifest.object);
     const canary =
       wave === undefined
         ? undefined
-        : guardedCanary({ base: object, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
+        : guardedCanary({ base: emittedObject, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
     if (wave === undefined) {
       diagnostics.push(
         diagnostic(
@@ -287,10 +291,9 @@ export function planMapping(input: PlanInput): PlanResult {
         ),
       );
     } else {
-      generated.push(previewRoute(object, base.name, rollout.namespace, declared.url, preview));
+      generated.push(previewRoute(emittedObject, base.name, rollout.namespace, declared.url, preview));
       plan.previewMapping = name;
     }
   }
-  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
   return { plan, ...(edits ? { edits } : {}), generated };
 }

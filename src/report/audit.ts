@@ -20,12 +20,12 @@ function describeCanary(canary: NonNullable<AuditEntry['canary']>): string {
   return canary.guarded ? `${service} (emitted by canary-mapping)` : service;
 }
 
-/** What generate (clone-safe) makes of the live base, in the words of its own outcome. */
+/** What generate makes of the live base, in the words of its own outcome. */
 function describeCloneSafe(verdict: CloneSafeVerdict): string {
   if (!verdict.ok) {
     return verdict.refusal === 'needs-guarded'
-      ? 'refused (needs-guarded): the declared canary is not what the controller copies from the base'
-      : 'refused (no-clone-safe-form): no equivalent base gives every targeted controller the declared canary';
+      ? 'refuses it in clone-safe mode (needs-guarded): the declared canary is not what the controller copies from the base'
+      : 'refuses it in clone-safe mode (no-clone-safe-form): no equivalent base gives every targeted controller the declared canary';
   }
   return verdict.rewritten ? `rewrites the base to ${describeForm(verdict)}` : 'keeps the base as it is';
 }
@@ -45,7 +45,7 @@ function block(entry: AuditEntry): string {
       const outcome = copy.differences.length > 0 ? copy.differences.join(', ') : entry.declared ? 'as declared' : 'not stable';
       rows.push([`${LOGIC_LABELS[copy.logic]} would create`, `${describeForm(copy)} — ${outcome}`]);
     }
-    if (entry.cloneSafe) rows.push(['clone-safe render', describeCloneSafe(entry.cloneSafe)]);
+    if (entry.cloneSafe) rows.push(['generate', describeCloneSafe(entry.cloneSafe)]);
   }
   const width = Math.max(0, ...rows.map(([label]) => label.length));
   const lines = [

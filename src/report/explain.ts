@@ -97,7 +97,12 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
     differences: p.differences,
   });
   return {
-    settings: { strategy: settings.strategy, rolloutsVersion: settings.rolloutsVersion, ambassadorApiVersion: settings.ambassadorApiVersion },
+    settings: {
+      strategy: settings.strategy,
+      rolloutsVersion: settings.rolloutsVersion,
+      ambassadorApiVersion: settings.ambassadorApiVersion,
+      ...(settings.legacyTlsContext ? { legacyTlsContext: settings.legacyTlsContext } : {}),
+    },
     mappings: plans.map((plan) => ({
       rollout: plan.rollout,
       base: plan.base,
