@@ -160,15 +160,21 @@ function needsGuarded(input: PlanInput, declared: DeclaredCanary, derived: Decla
 }
 
 /**
- * clone-safe: a Host that takes the base through its labels never takes the controller's copy, which has none; the
- * canary then gets no traffic from that Host. Reported with both places; with no Host in the render, a base with
- * labels only gets a warning, since a Host in the cluster may still select it.
+ * A Host that takes the base through its labels never takes the controller's copy, which has none; the canary then
+ * gets no traffic from that Host. clone-safe: an error naming both places; with no Host in the render, a base with
+ * labels only gets a warning, since a Host in the cluster may still select it. guarded: the emitted canary carries the
+ * labels, so only the fallback without the guard policy is affected, which explain says.
  */
-function checkHosts(input: PlanInput): { strandedBy: string[]; warnings: string[] } {
+function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[]; warnings: string[] } {
   const { context, hosts } = input;
   const { base } = context;
   const labels = labelsOf(base.manifest.object);
   const names = Object.keys(labels);
+  if (guarded) {
+    const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts).map(({ host }) => `${host.namespace}/${host.name}`);
+    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and Host ${stranding.join(', ')}, which takes the base through its labels, would not take it`;
+    return { strandedBy: [], warnings: stranding.length > 0 ? [warning] : [] };
+  }
   if (hosts.length === 0) {
     const warning =
       names.length === 0
@@ -214,7 +220,7 @@ export function planMapping(input: PlanInput): PlanResult {
   if (!declared || patchProblems.length > 0) return { generated: [] };
   const guarded = settings.strategy === 'guarded';
   if (!guarded && needsGuarded(input, declared, derived)) return { generated: [] };
-  const hosts = guarded ? { strandedBy: [], warnings: [] } : checkHosts(input);
+  const hosts = checkHosts(input, guarded);
 
   // The base is made as safe as the controller allows: for the declared canary, or in guarded mode for the closest
   // canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
