@@ -412,7 +412,8 @@ function hostFinding({ host, selector }: StrandingHost, base: Indexed, live: Ind
 
 function hostsFix(base: Indexed, stranding: readonly StrandingHost[], live: Indexed | undefined, guarded: boolean): string {
   const names = stranding.map(({ host }) => `${host.namespace}/${host.name}`).join(', ');
-  const then = live && !guarded ? ` Then delete Mapping ${live.namespace}/${live.name}, so that the next copy is made from the fixed base.` : '';
+  if (guarded) return `Re-render the app with this version of canary-mapping, whose guarded canary Mapping carries the base's labels, and sync, or put the Host's hostname on Mapping ${base.namespace}/${base.name} (spec.hostname) and drop the mappingSelector of Host ${names} in Git.`;
+  const then = live ? ` Then delete Mapping ${live.namespace}/${live.name}, so that the next copy is made from the fixed base.` : '';
   return `Put the Host's hostname on Mapping ${base.namespace}/${base.name} (spec.hostname) and drop the mappingSelector of Host ${names} in Git, or render the app with strategy guarded (its canary Mapping carries the base's labels), and sync.${then}`;
 }
 

@@ -162,6 +162,10 @@ spec: {hostname: shop.example.com, mappingSelector: {matchLabels: {exposed: "yes
     assert.match(bare!.fix!, /Then delete Mapping shop\/web-canary/);
     const labelled = mapping('web-canary', 'service: "http://web-canary:80"', '  labels: {exposed: "yes", canary-mapping.dev/guard: "true"}');
     assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, labelled, host])[0]), []);
+    const unlabelledGuarded = mapping('web-canary', 'service: "http://web-canary:80"', '  labels: {canary-mapping.dev/guard: "true"}');
+    const stale = run([rollout('web', 'web-canary'), base, unlabelledGuarded, host])[0];
+    assert.deepEqual(codes(stale), ['host-selects-base']);
+    assert.match(stale!.fix!, /^Re-render the app with this version of canary-mapping/);
   });
 
   it('says generate refuses a v3alpha1 https:// base without legacy-tls-context, and rewrites it with one', () => {
