@@ -143,6 +143,7 @@ describe('generate, explain and audit agree on every golden case', () => {
         assert.ok(explainedJson.stderr.endsWith(generated.stderr), 'explain reports the problems generate reports');
         const codes = codesOf(generated.stderr);
         const live = [...codes].every((c) => REFUSALS_AUDIT_SEES.includes(c)) ? inputAsLive(dir) : undefined;
+        assert.ok(live || !existsSync(join(dir, 'audit.txt')), 'a case with audit.txt is one that audit can see');
         if (!live) return;
         // Audit reads the base as written, with the settings of the command line (no config file is involved here).
         const flags = flagsOf(spec.args ?? []);
