@@ -2,6 +2,7 @@
 // canaries the user declares; expected.yaml is the exact stdout, or, for cases named error-*, expected-error.txt
 // the exact stderr.
 // UPDATE_GOLDEN=1 rewrites the expected files; review the diff before committing it.
+// test/one-truth.test.ts runs explain and audit on the same cases (and reads a case's explain.txt and audit.txt).
 // Cases with `needs: kubectl` render through the real `kubectl kustomize` (or a kustomize on PATH, which the plugin
 // prefers); without kubectl they are skipped, saying so.
 import assert from 'node:assert/strict';

@@ -4,6 +4,8 @@ import type { AMBASSADOR_API_VERSIONS } from '../settings/table.js';
 export type AmbassadorApiVersion = (typeof AMBASSADOR_API_VERSIONS)[number];
 
 export const MAPPING_KINDS = [
+  // v1 is still served and has v2's schema: the controller reads it through v2 (or v3alpha1) like a v2 Mapping.
+  { apiVersion: 'getambassador.io/v1', kind: 'Mapping' },
   { apiVersion: 'getambassador.io/v2', kind: 'Mapping' },
   { apiVersion: 'getambassador.io/v3alpha1', kind: 'Mapping' },
   { apiVersion: 'x.getambassador.io/v3alpha1', kind: 'AmbassadorMapping' },
@@ -21,6 +23,11 @@ export function isMappingKind(apiVersion: unknown, kind: unknown): boolean {
 /** The kind the controller reads through an API version: both getambassador.io versions are one stored object. */
 export function kindReadThrough(apiVersion: AmbassadorApiVersion): string {
   return groupOf(apiVersion) === 'x.getambassador.io' ? 'AmbassadorMapping' : 'Mapping';
+}
+
+/** getambassador.io/v1 and v2 share one schema (boolean `tls`, `host`); the API server converts both the same way. */
+export function hasV2Schema(apiVersion: string): boolean {
+  return apiVersion === 'getambassador.io/v1' || apiVersion === 'getambassador.io/v2';
 }
 
 /** Whether `spec.tls` may be boolean `true` in this apiVersion (v3alpha1 Mapping takes only a TLSContext name). */

@@ -1,12 +1,15 @@
 // `canary-mapping audit`: live Rollouts and Mappings in, findings out. For every base Mapping of every Rollout that
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
+import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMatches, type StrandingHost } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { parseServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, resolveUpstream, sameHost, sameUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
+import { solveCloneSafe } from '../canary/clone-safe-solver.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
-import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
+import { cloneSafeRemedies } from '../canary/plan-mapping.js';
+import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lookUpBase } from '../core/base-mappings.js';
 import { indexObjects, type Indexed } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
@@ -33,6 +36,7 @@ export const FINDING_CODES = [
   'base-not-stable-service',
   'declaration-invalid',
   'rollout-invalid',
+  'host-selects-base',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -66,13 +70,20 @@ export interface AuditEntry {
   canary?: { name: string; service?: string; tls?: unknown; guarded: boolean };
   copies: Copy[];
   findings: Finding[];
+  /** What `canary-mapping generate` decides for the live base: clone-safe, or guarded when the live canary is guarded. */
+  cloneSafe?: CloneSafeVerdict;
   /** What to do about the findings. */
   fix?: string;
 }
 
+/** As generate decides: a kept or rewritten base, or its refusal (the declared canary is no copy of the base, or no form is safe). */
+export type CloneSafeVerdict = { ok: true; rewritten: boolean; service: string; tls?: unknown } | { ok: false; refusal: 'needs-guarded' | 'no-clone-safe-form' };
+
 export interface AuditSettings {
   rolloutsVersion: string;
   ambassadorApiVersion: AmbassadorApiVersion;
+  /** The app's legacy-tls-context, which lets clone-safe carry https:// in a v3alpha1 base's spec.tls. */
+  legacyTlsContext?: string;
 }
 
 export interface AuditResult {
@@ -84,6 +95,7 @@ export interface AuditResult {
 
 interface Lookup {
   mappings: readonly Indexed[];
+  hosts: readonly Indexed[];
   settings: AuditSettings;
   targeted: ControllerLogic[];
 }
@@ -211,6 +223,11 @@ interface FixInput {
   canary?: { name: string; guarded: boolean; wrong: boolean };
   /** The declared canary cannot be copied from the base by any controller. */
   uncopyable: boolean;
+  /** Whether generate finds a clone-safe form of the base; absent when it refuses the base before trying. */
+  cloneSafe?: CloneSafeVerdict;
+  /** Whether the base originates TLS, for the remedies of a refused base. */
+  stableTls: boolean;
+  settings: AuditSettings;
   copies: Copy[];
   targeted: ControllerLogic[];
 }
@@ -236,6 +253,10 @@ function fixFor(input: FixInput): string | undefined {
   }
   const breaking = input.copies.filter((copy) => copy.differences.length > 0);
   if (breaking.length === 0 && deletion) return `The base is safe now: ${deletion}.`;
+  if (input.cloneSafe && !input.cloneSafe.ok) {
+    const remedies = cloneSafeRemedies({ rolloutsVersion: input.settings.rolloutsVersion, legacyTlsContext: input.settings.legacyTlsContext ?? '' }, input.stableTls);
+    return `canary-mapping generate refuses this base in clone-safe mode (no-clone-safe-form): ${remedies.join('; ')}; then sync.${deleteCanary}`;
+  }
   const safe = input.targeted.filter((logic) => !breaking.some((copy) => copy.logic === logic));
   const version = safe.length > 0 ? ` If every controller you run is ${LOGIC_LABELS[safe[0]!]}, audit with --rollouts-version set to its version.` : '';
   const when = canary ? '' : ' before the next update';
@@ -315,16 +336,42 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
       because: copy.differences,
     });
   }
+  // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
+  const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
+  const solution = derived && (!uncopyable || guarded)
+    ? solveCloneSafe({
+        apiVersion: object.apiVersion,
+        url: parsed.url,
+        tls,
+        rollout: services,
+        declared: derived,
+        logics: lookup.targeted,
+        controllerApiVersion: lookup.settings.ambassadorApiVersion,
+        legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
+      })
+    : undefined;
+  // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
+  const cloneSafe: CloneSafeVerdict | undefined = uncopyable && !guarded
+    ? { ok: false, refusal: 'needs-guarded' }
+    : solution && (solution.ok ? { ok: true, rewritten: solution.rewritten, ...solution.form } : { ok: false, refusal: 'no-clone-safe-form' });
+  const stranding = strandingHosts(base, live, lookup.hosts);
+  const hostFindings = stranding.map((h) => hostFinding(h, base, live));
   const fix = fixFor({
     namespace,
     base: base.name,
     services,
     findings,
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
-    uncopyable: declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared),
+    uncopyable,
+    ...(cloneSafe ? { cloneSafe } : {}),
+    stableTls: stable.tls,
+    settings: lookup.settings,
     copies,
     targeted: lookup.targeted,
   });
+  const hostFix = stranding.length > 0 ? hostsFix(base, stranding, live, guarded) : undefined;
+  findings.push(...hostFindings);
+  const fixes = [hostFix, fix].filter((text): text is string => text !== undefined);
   return {
     ...start,
     status: findings.length > 0 ? 'findings' : 'clean',
@@ -333,8 +380,41 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     ...(canary ? { canary } : {}),
     copies: copies.map(({ observed: _, ...copy }) => copy),
     findings,
-    ...(fix ? { fix } : {}),
+    ...(cloneSafe ? { cloneSafe } : {}),
+    ...(fixes.length > 0 ? { fix: fixes.join(' ') } : {}),
   };
+}
+
+/**
+ * Live Hosts that take the base through its labels but not its canary: the live canary when there is one (a guarded
+ * canary carries the base's labels), else the controller's next copy, which carries none.
+ */
+function strandingHosts(base: Indexed, live: Indexed | undefined, hosts: readonly Indexed[]): StrandingHost[] {
+  const byBase = hostsStrandingCopy(base.manifest.object, labelsOf(base.manifest.object), hosts);
+  return live ? byBase.filter(({ selector }) => !selectorMatches(selector, labelsOf(live.manifest.object))) : byBase;
+}
+
+function hostFinding({ host, selector }: StrandingHost, base: Indexed, live: Indexed | undefined): Finding {
+  const hostAt = formatLocation(locate(host.manifest.origin, ['spec']));
+  const takes = `Host ${host.namespace}/${host.name} (${hostAt}) takes Mapping ${base.namespace}/${base.name} through its labels (mappingSelector ${describeSelector(selector)})`;
+  return live
+    ? {
+        code: 'host-selects-base',
+        message: `${takes}, but not its canary ${live.name}, whose labels do not match: the canary gets none of that Host's traffic`,
+        location: locate(live.manifest.origin, ['metadata']),
+      }
+    : {
+        code: 'host-selects-base',
+        message: `${takes}; the canary Argo Rollouts copies from the base carries no labels, so Emissary will not attach it to that Host and the canary will get none of its traffic`,
+        location: locate(base.manifest.origin, ['metadata', 'labels']),
+      };
+}
+
+function hostsFix(base: Indexed, stranding: readonly StrandingHost[], live: Indexed | undefined, guarded: boolean): string {
+  const names = stranding.map(({ host }) => `${host.namespace}/${host.name}`).join(', ');
+  if (guarded) return `Re-render the app with this version of canary-mapping, whose guarded canary Mapping carries the base's labels, and sync, or put the Host's hostname on Mapping ${base.namespace}/${base.name} (spec.hostname) and drop the mappingSelector of Host ${names} in Git.`;
+  const then = live ? ` Then delete Mapping ${live.namespace}/${live.name}, so that the next copy is made from the fixed base.` : '';
+  return `Put the Host's hostname on Mapping ${base.namespace}/${base.name} (spec.hostname) and drop the mappingSelector of Host ${names} in Git, or render the app with strategy guarded (its canary Mapping carries the base's labels), and sync.${then}`;
 }
 
 function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
@@ -355,6 +435,11 @@ function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
 export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {
   const diagnostics: Diagnostic[] = [];
   const objects = indexObjects(manifests, undefined, diagnostics);
-  const lookup: Lookup = { mappings: objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind)), settings, targeted: logicsFor(settings.rolloutsVersion) };
+  const lookup: Lookup = {
+    mappings: objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind)),
+    hosts: objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)),
+    settings,
+    targeted: logicsFor(settings.rolloutsVersion),
+  };
   return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };
 }

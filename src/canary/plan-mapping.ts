@@ -1,20 +1,21 @@
 // One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
+import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
 import { upstreamDifferences } from '../ambassador/upstream.js';
 import type { BaseContext } from '../core/base-mappings.js';
-import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Indexed } from '../core/object-index.js';
-import type { FieldEdit } from '../manifests/emit.js';
+import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type KubeObject } from '../manifests/manifest.js';
-import { CONTROLLER_LOGICS, LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
+import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
 import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
 import type { LocatedMappingConfig } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
 import { predict, solveCloneSafe, type BaseForm, type Prediction, type SolverInput } from './clone-safe-solver.js';
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from './declared-canary.js';
 import { guardedCanary, syncWaveOf } from './guarded-canary.js';
-import { CANARY_SERVICE_ANNOTATION, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
+import { CANARY_SERVICE_ANNOTATION, isOwnOutput, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
 import { checkPatches } from './patches.js';
 import { previewMappingName, previewRoute } from './preview-route.js';
 
@@ -40,6 +41,10 @@ export interface MappingPlan {
   /** Names of the objects emitted after the base. */
   canaryMapping?: string;
   previewMapping?: string;
+  /** clone-safe: Hosts (`namespace/name`) that take the base through its labels, and so never its unlabelled copy. */
+  strandedBy?: string[];
+  /** What the render cannot see but the cluster may hold, for explain. */
+  warnings: string[];
 }
 
 export interface PlanInput {
@@ -48,6 +53,8 @@ export interface PlanInput {
   entry?: LocatedMappingConfig;
   /** An object of this name in this namespace that is in the app already, if any. */
   mappingNamed: (name: string, namespace: string) => Indexed | undefined;
+  /** The app's Emissary Hosts. */
+  hosts: readonly Indexed[];
   diagnostics: Diagnostic[];
 }
 
@@ -65,6 +72,7 @@ export function skippedPlan(rollout: Indexed, base: Indexed, settings: Settings)
     strategy: 'skip',
     targeted: logicsFor(settings.rolloutsVersion),
     cloneSafe: false,
+    warnings: [],
   };
 }
 
@@ -100,18 +108,23 @@ function rewriteEdits(context: BaseContext, form: BaseForm, declared: DeclaredCa
   return edits;
 }
 
+/** What can be done when no base is clone-safe; audit gives the same advice as generate's refusal. */
+export function cloneSafeRemedies(settings: Pick<Settings, 'rolloutsVersion' | 'legacyTlsContext'>, stableTls: boolean): string[] {
+  return [
+    logicsFor(settings.rolloutsVersion).length > 1 ? 'set rollouts-version to the Argo Rollouts version you run, if no other version serves this app' : '',
+    stableTls && !settings.legacyTlsContext
+      ? 'set legacy-tls-context to the name of a TLSContext, so https:// can travel in spec.tls where every controller copies it'
+      : '',
+    'or set strategy guarded, which emits the canary Mapping itself',
+  ].filter(Boolean);
+}
+
 function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
   const { context, settings } = input;
   const breaks = asWritten
     .filter((p) => p.differences.length > 0)
     .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
-  const remedies = [
-    logicsFor(settings.rolloutsVersion).length > 1 ? 'set rollouts-version to the Argo Rollouts version you run, if no other version serves this app' : '',
-    context.stable.tls && !settings.legacyTlsContext
-      ? 'set legacy-tls-context to the name of a TLSContext, so https:// can travel in spec.tls where every controller copies it'
-      : '',
-    'or set strategy guarded, which emits the canary Mapping itself',
-  ].filter(Boolean);
+  const remedies = cloneSafeRemedies(settings, context.stable.tls);
   return diagnostic(
     'no-clone-safe-form',
     `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; tried ${tried} equivalent form${tried === 1 ? '' : 's'}`,
@@ -146,6 +159,46 @@ function needsGuarded(input: PlanInput, declared: DeclaredCanary, derived: Decla
   return differences.length > 0 || patches.length > 0;
 }
 
+/**
+ * A Host that takes the base through its labels never takes the controller's copy, which has none; the canary then
+ * gets no traffic from that Host. clone-safe: an error naming both places; with no Host in the render, a base with
+ * labels only gets a warning, since a Host in the cluster may still select it. guarded: the emitted canary carries the
+ * labels, so only the fallback without the guard policy is affected, which explain says.
+ */
+function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[]; warnings: string[] } {
+  const { context, hosts } = input;
+  const { base } = context;
+  const labels = labelsOf(base.manifest.object);
+  const names = Object.keys(labels);
+  if (guarded) {
+    const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts).map(({ host }) => `${host.namespace}/${host.name}`);
+    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and Host ${stranding.join(', ')}, which takes the base through its labels, would not take it`;
+    return { strandedBy: [], warnings: stranding.length > 0 ? [warning] : [] };
+  }
+  if (hosts.length === 0) {
+    const warning =
+      names.length === 0
+        ? []
+        : [
+            `${base.name} carries labels (${names.join(', ')}) and the render holds no Host: a Host in the cluster whose mappingSelector selects them would never take the controller's canary copy, which carries no labels (check the live Hosts with canary-mapping audit, or use strategy guarded)`,
+          ];
+    return { strandedBy: [], warnings: warning };
+  }
+  const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts);
+  for (const { host, selector } of stranding) {
+    const hostAt = formatLocation(locate(host.manifest.origin, ['spec']));
+    input.diagnostics.push(
+      diagnostic(
+        'host-selects-base',
+        `Host ${host.namespace}/${host.name} (${hostAt}) takes Mapping ${base.name} through its labels (mappingSelector ${describeSelector(selector)}); the canary Argo Rollouts copies from ${base.name} carries no labels, so Emissary never attaches it to that Host and the canary gets none of its traffic`,
+        locate(base.manifest.origin, ['metadata', 'labels']),
+        `put the Host's hostname on ${base.name} (spec.hostname) and drop the mappingSelector from Host ${host.name}, so that base and canary join it by hostname; or set strategy guarded, whose canary Mapping carries the base's labels`,
+      ),
+    );
+  }
+  return { strandedBy: stranding.map(({ host }) => `${host.namespace}/${host.name}`), warnings: [] };
+}
+
 export function planMapping(input: PlanInput): PlanResult {
   const { context, settings, entry, diagnostics } = input;
   const { rollout, base, services, url, tls, stable } = context;
@@ -167,6 +220,7 @@ export function planMapping(input: PlanInput): PlanResult {
   if (!declared || patchProblems.length > 0) return { generated: [] };
   const guarded = settings.strategy === 'guarded';
   if (!guarded && needsGuarded(input, declared, derived)) return { generated: [] };
+  const hosts = checkHosts(input, guarded);
 
   // The base is made as safe as the controller allows: for the declared canary, or in guarded mode for the closest
   // canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
@@ -183,7 +237,8 @@ export function planMapping(input: PlanInput): PlanResult {
   };
   const solution = solveCloneSafe(solverInput);
   const written: BaseForm = { service: getPath(object, ['spec', 'service']) as string, ...(tls !== undefined ? { tls } : {}) };
-  const allLogics = { ...solverInput, declared, logics: [...CONTROLLER_LOGICS] };
+  // Only the targeted controllers: explain shows what generate decided, for the versions it decided it for.
+  const targetedLogics = { ...solverInput, declared };
   if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, declared, solution.asWritten, solution.tried));
   const form = solution.ok ? solution.form : written;
   const plan: MappingPlan = {
@@ -191,18 +246,24 @@ export function planMapping(input: PlanInput): PlanResult {
     base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls },
     strategy: settings.strategy,
     declared,
-    fromWritten: predict(allLogics, written),
-    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: predict(allLogics, form) },
+    fromWritten: predict(targetedLogics, written),
+    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: predict(targetedLogics, form) },
     targeted,
-    cloneSafe: solution.ok,
+    cloneSafe: solution.ok && hosts.strandedBy.length === 0,
+    ...(hosts.strandedBy.length > 0 ? { strandedBy: hosts.strandedBy } : {}),
+    warnings: hosts.warnings,
   };
+  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
+  // The canary and the preview route start from the base as emitted, as the controller's copy does: fed its own
+  // output, the plugin then makes the same objects again.
+  const emittedObject = edits ? applyEdits(object, edits) : object;
   const generated: KubeObject[] = [];
   if (guarded) {
     const wave = syncWaveOf(rollout.manifest.object);
     const canary =
       wave === undefined
         ? undefined
-        : guardedCanary({ base: object, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
+        : guardedCanary({ base: emittedObject, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
     if (wave === undefined) {
       diagnostics.push(
         diagnostic(
@@ -225,7 +286,8 @@ export function planMapping(input: PlanInput): PlanResult {
   if (preview) {
     const name = previewMappingName(base.name);
     const taken = input.mappingNamed(name, rollout.namespace);
-    if (taken) {
+    // The plugin's own earlier preview route is replaced by this one.
+    if (taken && !isOwnOutput(taken.manifest.object)) {
       diagnostics.push(
         diagnostic(
           'preview-mapping-exists',
@@ -235,10 +297,9 @@ export function planMapping(input: PlanInput): PlanResult {
         ),
       );
     } else {
-      generated.push(previewRoute(object, base.name, rollout.namespace, declared.url, preview));
+      generated.push(previewRoute(emittedObject, base.name, rollout.namespace, declared.url, preview));
       plan.previewMapping = name;
     }
   }
-  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
   return { plan, ...(edits ? { edits } : {}), generated };
 }

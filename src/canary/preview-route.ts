@@ -3,6 +3,7 @@
 import type { KubeObject } from '../manifests/manifest.js';
 import { isRecord } from '../manifests/manifest.js';
 import type { PreviewRoute } from '../settings/mapping-config.js';
+import { canarySpec } from './guarded-canary.js';
 import { MANAGED_BY_LABEL, MANAGER } from './labels.js';
 
 const SUFFIX = '-preview';
@@ -23,6 +24,6 @@ export function previewRoute(base: KubeObject, baseName: string, namespace: stri
     apiVersion: base.apiVersion,
     kind: base.kind,
     metadata: { name: previewMappingName(baseName), namespace, labels: { [MANAGED_BY_LABEL]: MANAGER } },
-    spec: { ...spec, service: canaryUrl, headers: { ...headers, [preview.header]: preview.value }, precedence: precedence + 1 },
+    spec: { ...canarySpec(spec, canaryUrl), headers: { ...headers, [preview.header]: preview.value }, precedence: precedence + 1 },
   };
 }

@@ -3,7 +3,7 @@
 import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, resolveUpstream, type Upstream } from '../ambassador/upstream.js';
-import { SKIP_ANNOTATION } from '../canary/labels.js';
+import { isOwnOutput, SKIP_ANNOTATION } from '../canary/labels.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, renaming, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
@@ -32,6 +32,8 @@ export interface BaseLookup {
   settings: Settings;
   /** Which Rollout already named a base, across all Rollouts of the app. */
   claimedBy: Map<Indexed, Manifest>;
+  /** Which base a canary name (`namespace/name`) is derived from, to refuse two bases sharing one. */
+  canaryNames: Map<string, Indexed>;
   diagnostics: Diagnostic[];
 }
 
@@ -150,21 +152,52 @@ function isSkipped(base: Indexed, diagnostics: Diagnostic[]): boolean {
   return false;
 }
 
+/** A `<base>-canary` committed next to its base, which the plugin does not manage (or, in clone-safe mode, at all). */
+function committedCanary(existing: Indexed, base: Indexed, strategy: Settings['strategy']): Diagnostic {
+  const weight = getPath(existing.manifest.object, ['spec', 'weight']);
+  const weighted = typeof weight === 'number' && weight > 0 ? ` with weight ${weight}` : '';
+  const own = isOwnOutput(existing.manifest.object, { guarded: true });
+  const why = own
+    ? `it is the guarded strategy's output, and this render uses ${strategy}, which leaves the canary to the controller`
+    : 'the plugin does not manage it';
+  return diagnostic(
+    'canary-mapping-exists',
+    `Mapping ${existing.name}${weighted} is committed next to its base ${base.name}, and ${why}: Argo Rollouts owns that name (it adopts the object, changes its weight and deletes it at every update) while Argo CD applies it as committed, so the two fight over it`,
+    locate(existing.manifest.origin, ['metadata', 'name']),
+    own
+      ? `render the app's sources rather than the plugin's output, or set strategy guarded to keep emitting ${existing.name}`
+      : `remove ${existing.name}; declare the canary through ${base.name} instead (an annotation or the config file; the guarded strategy emits the canary Mapping for you)`,
+  );
+}
+
+/** The controller cuts base names to 246 characters: two bases that agree that far share one canary Mapping. */
+function sharedCanaryName(base: Indexed, canaryName: string, lookup: BaseLookup): boolean {
+  const key = `${base.namespace}/${canaryName}`;
+  const first = lookup.canaryNames.get(key);
+  if (!first) {
+    lookup.canaryNames.set(key, base);
+    return false;
+  }
+  lookup.diagnostics.push(
+    diagnostic(
+      'canary-name-collision',
+      `base Mappings ${first.name} (${formatLocation(locate(first.manifest.origin, ['metadata', 'name']))}) and ${base.name} share their first 246 characters, so both canaries are named ${canaryName}: the controller would route both Rollouts through one canary Mapping${lookup.settings.strategy === 'guarded' ? ', and the plugin would emit it twice' : ''}`,
+      locate(base.manifest.origin, ['metadata', 'name']),
+      'rename one of the base Mappings (and its Rollout reference) so that their first 246 characters differ',
+    ),
+  );
+  return true;
+}
+
 function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, lookup: BaseLookup): BaseContext | undefined {
   const { diagnostics } = lookup;
   const at = (path: readonly string[]) => locate(base.manifest.origin, path);
   const canaryName = canaryMappingName(base.name);
   const existing = lookup.mappings.find((m) => m.name === canaryName && m.namespace === rollout.namespace);
-  if (existing) {
-    diagnostics.push(
-      diagnostic(
-        'canary-mapping-exists',
-        `Mapping ${canaryName} is already in the app, but Argo Rollouts owns that name: it adopts the object, resets it from ${base.name} and deletes it at every update`,
-        locate(existing.manifest.origin, ['metadata', 'name']),
-        `remove ${canaryName}; declare the canary through ${base.name} instead (the guarded strategy emits it for you)`,
-      ),
-    );
-  }
+  // guarded: the plugin's own earlier output (its labels) is replaced by the canary it emits now.
+  const refused = existing && !(lookup.settings.strategy === 'guarded' && isOwnOutput(existing.manifest.object, { guarded: true }));
+  if (refused) diagnostics.push(committedCanary(existing, base, lookup.settings.strategy));
+  const collides = sharedCanaryName(base, canaryName, lookup);
   const spec = getPath(base.manifest.object, ['spec']);
   const weight = getPath(spec, ['weight']);
   const weighted = weight !== undefined && weight !== 0;
@@ -201,7 +234,7 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
     );
     return undefined;
   }
-  return existing || weighted ? undefined : { rollout, base, services, url: parsed.url, tls, stable, at };
+  return refused || collides || weighted ? undefined : { rollout, base, services, url: parsed.url, tls, stable, at };
 }
 
 /** The base Mappings of one Rollout that routes through Ambassador (none for any other object). */

@@ -1,15 +1,17 @@
 // The pure core: manifests and settings in; edits to the manifests, objects to add, a plan per base Mapping and
 // diagnostics out. No I/O.
-import { isMappingKind } from '../ambassador/mapping-kinds.js';
+import { isHostKind } from '../ambassador/host-association.js';
+import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { GUARD_POLICY_API, guardPolicyObjects } from '../canary/guard-policy.js';
+import { isOwnOutput } from '../canary/labels.js';
 import { planMapping, skippedPlan, type MappingPlan } from '../canary/plan-mapping.js';
 import type { FieldEdit } from '../manifests/emit.js';
-import type { KubeObject, Manifest } from '../manifests/manifest.js';
+import { nameOf, namespaceOf, type KubeObject, type Manifest } from '../manifests/manifest.js';
 import type { LocatedMappingConfig } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
 import { resolveBases, type BaseLookup } from './base-mappings.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { indexObjects } from './object-index.js';
+import { indexObjects, type Indexed } from './object-index.js';
 
 export type { MappingPlan } from '../canary/plan-mapping.js';
 
@@ -29,6 +31,8 @@ export interface RenderResult {
   generated: Map<Manifest, KubeObject[]>;
   /** Objects to output once, after everything else (the guard policy). */
   trailing: KubeObject[];
+  /** The plugin's own earlier output in the input, replaced by what this render emits: left out of the output. */
+  superseded: Set<Manifest>;
   plans: MappingPlan[];
   diagnostics: Diagnostic[];
 }
@@ -49,16 +53,26 @@ function guardPolicy(settings: Settings, kubeApiVersions: readonly string[] | un
   return guardPolicyObjects(settings.rolloutsServiceAccount);
 }
 
+/** Input objects that carry the plugin's label and that it emits again: generate is idempotent on its own output. */
+function supersededBy(emitted: readonly KubeObject[], objects: readonly Indexed[], destinationNamespace: string | undefined): Set<Manifest> {
+  const key = (group: string, kind: string, namespace: string, name: string | undefined) => JSON.stringify([group, kind, namespace, name]);
+  const emittedKeys = new Set(emitted.map((o) => key(groupOf(o.apiVersion), o.kind, namespaceOf(o, destinationNamespace), nameOf(o))));
+  return new Set(
+    objects.filter((o) => isOwnOutput(o.manifest.object) && emittedKeys.has(key(o.group, o.kind, o.namespace, o.name))).map((o) => o.manifest),
+  );
+}
+
 export function render(manifests: readonly Manifest[], context: RenderContext): RenderResult {
   const { settings } = context;
   // A Map: a Mapping may be named `constructor`, which a plain object would answer with its prototype's member.
   const entries = new Map(Object.entries(context.mappings ?? {}));
   const diagnostics: Diagnostic[] = [];
-  const result: RenderResult = { edits: new Map(), generated: new Map(), trailing: [], plans: [], diagnostics };
+  const result: RenderResult = { edits: new Map(), generated: new Map(), trailing: [], superseded: new Set(), plans: [], diagnostics };
   const objects = indexObjects(manifests, context.destinationNamespace, diagnostics);
   const mappings = objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind));
-  const lookup: BaseLookup = { mappings, settings, claimedBy: new Map(), diagnostics };
+  const lookup: BaseLookup = { mappings, settings, claimedBy: new Map(), canaryNames: new Map(), diagnostics };
   const mappingNamed = (name: string, namespace: string) => mappings.find((m) => m.name === name && m.namespace === namespace);
+  const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
 
   for (const rollout of objects) {
     for (const resolution of resolveBases(rollout, lookup)) {
@@ -67,7 +81,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
         continue;
       }
       const entry = entries.get(resolution.context.base.name);
-      const planned = planMapping({ context: resolution.context, settings, ...(entry ? { entry } : {}), mappingNamed, diagnostics });
+      const planned = planMapping({ context: resolution.context, settings, ...(entry ? { entry } : {}), mappingNamed, hosts, diagnostics });
       if (planned.plan) result.plans.push(planned.plan);
       if (planned.edits) result.edits.set(resolution.context.base.manifest, planned.edits);
       if (planned.generated.length > 0) result.generated.set(resolution.context.base.manifest, planned.generated);
@@ -81,5 +95,6 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
     );
   }
   result.trailing = guardPolicy(settings, context.kubeApiVersions, diagnostics);
+  result.superseded = supersededBy([...[...result.generated.values()].flat(), ...result.trailing], objects, context.destinationNamespace);
   return result;
 }

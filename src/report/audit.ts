@@ -1,7 +1,7 @@
 // `canary-mapping audit`: the findings as a report, text for people (CI logs, a terminal) and JSON for scripts.
 // Base Mappings with findings get a block with what is live, what is declared and what to do; clean and skipped ones
 // a line each, so that a clean report stays short.
-import type { AuditEntry, AuditResult, AuditSettings, Finding } from '../audit/audit.js';
+import type { AuditEntry, AuditResult, AuditSettings, CloneSafeVerdict, Finding } from '../audit/audit.js';
 import { formatLocation } from '../core/diagnostics.js';
 import { LOGIC_LABELS } from '../rollouts/controller-logic.js';
 import { describeForm } from './explain.js';
@@ -20,6 +20,16 @@ function describeCanary(canary: NonNullable<AuditEntry['canary']>): string {
   return canary.guarded ? `${service} (emitted by canary-mapping)` : service;
 }
 
+/** What generate makes of the live base, in the words of its own outcome. */
+function describeCloneSafe(verdict: CloneSafeVerdict): string {
+  if (!verdict.ok) {
+    return verdict.refusal === 'needs-guarded'
+      ? 'refuses it in clone-safe mode (needs-guarded): the declared canary is not what the controller copies from the base'
+      : 'refuses it in clone-safe mode (no-clone-safe-form): no equivalent base gives every targeted controller the declared canary';
+  }
+  return verdict.rewritten ? `rewrites the base to ${describeForm(verdict)}` : 'keeps the base as it is';
+}
+
 function formatFinding(finding: Finding): string {
   return `${formatLocation(finding.location)}: finding[${finding.code}]: ${finding.message}`;
 }
@@ -35,6 +45,7 @@ function block(entry: AuditEntry): string {
       const outcome = copy.differences.length > 0 ? copy.differences.join(', ') : entry.declared ? 'as declared' : 'not stable';
       rows.push([`${LOGIC_LABELS[copy.logic]} would create`, `${describeForm(copy)} — ${outcome}`]);
     }
+    if (entry.cloneSafe) rows.push(['generate', describeCloneSafe(entry.cloneSafe)]);
   }
   const width = Math.max(0, ...rows.map(([label]) => label.length));
   const lines = [

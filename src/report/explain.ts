@@ -43,6 +43,7 @@ export function verdict(plan: MappingPlan): string {
   const base = emitted.rewritten ? 'the rewritten base' : 'the base as written';
   const fallback = emitted.predictions.filter((p) => plan.targeted.includes(p.logic) && p.differences.length > 0);
   if (plan.strategy === 'clone-safe') {
+    if (plan.strandedBy) return `unsafe: Host ${plan.strandedBy.join(', ')} takes the base through its labels, never the controller's unlabelled copy (see the error)`;
     return plan.cloneSafe ? `safe: ${targeted} copy ${base} into the declared canary` : 'unsafe: no equivalent base gives the declared canary (see the error)';
   }
   const guarded = `guarded: the plugin emits ${plan.canaryMapping ?? 'the canary Mapping'} as declared and the guard policy keeps it`;
@@ -64,6 +65,7 @@ function rows(plan: MappingPlan): Array<[string, string]> {
     ...(plan.previewMapping ? [['preview route', plan.previewMapping] as [string, string]] : []),
     ['strategy', plan.strategy],
     ['verdict', verdict(plan)],
+    ...plan.warnings.map((warning): [string, string] => ['warning', warning]),
   ];
 }
 
@@ -95,7 +97,12 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
     differences: p.differences,
   });
   return {
-    settings: { strategy: settings.strategy, rolloutsVersion: settings.rolloutsVersion, ambassadorApiVersion: settings.ambassadorApiVersion },
+    settings: {
+      strategy: settings.strategy,
+      rolloutsVersion: settings.rolloutsVersion,
+      ambassadorApiVersion: settings.ambassadorApiVersion,
+      ...(settings.legacyTlsContext ? { legacyTlsContext: settings.legacyTlsContext } : {}),
+    },
     mappings: plans.map((plan) => ({
       rollout: plan.rollout,
       base: plan.base,
@@ -105,6 +112,8 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
       ...(plan.fromWritten ? { fromWritten: plan.fromWritten.map(prediction) } : {}),
       ...(plan.emitted ? { emitted: { ...plan.emitted.form, rewritten: plan.emitted.rewritten, predictions: plan.emitted.predictions.map(prediction) } } : {}),
       cloneSafe: plan.cloneSafe,
+      ...(plan.strandedBy ? { strandedBy: plan.strandedBy } : {}),
+      ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
       ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
       ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
       verdict: verdict(plan),

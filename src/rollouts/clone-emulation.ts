@@ -1,6 +1,6 @@
 // What the Argo Rollouts controller creates as `<base>-canary` from a base Mapping: read the base through the
 // controller's API version, deep-copy its spec, derive the service, set the weight. Used to prove the emitted base.
-import { groupOf, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
+import { groupOf, hasV2Schema, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { parseServiceUrl } from '../ambassador/service-url.js';
 import { resolveUpstream, type Upstream } from '../ambassador/upstream.js';
 import { deriveCanaryService, type ControllerLogic } from './controller-logic.js';
@@ -32,7 +32,7 @@ export interface EmulatedCanary {
 export function readThrough(base: BaseMappingObject, controllerApiVersion: AmbassadorApiVersion): MappingSpecView | undefined {
   if (groupOf(base.apiVersion) !== groupOf(controllerApiVersion)) return undefined;
   const { tls, ...rest } = base.spec;
-  const viewedAsV3 = controllerApiVersion === 'getambassador.io/v3alpha1' && base.apiVersion === 'getambassador.io/v2';
+  const viewedAsV3 = controllerApiVersion === 'getambassador.io/v3alpha1' && hasV2Schema(base.apiVersion);
   // The conversion webhook has no boolean tls in v3alpha1: `tls: true` becomes an https:// prefix, false disappears.
   if (viewedAsV3 && typeof tls === 'boolean') {
     const parsed = parseServiceUrl(rest.service);

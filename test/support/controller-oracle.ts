@@ -35,7 +35,7 @@ export function controllerCanary(
   controllerApiVersion: string,
 ): { service: string; tls?: unknown } {
   let { service, tls } = base;
-  if (controllerApiVersion === 'getambassador.io/v3alpha1' && base.apiVersion === 'getambassador.io/v2' && typeof tls === 'boolean') {
+  if (controllerApiVersion === 'getambassador.io/v3alpha1' && /^getambassador\.io\/v[12]$/.test(base.apiVersion) && typeof tls === 'boolean') {
     if (tls && !service.includes('://')) service = `https://${service}`;
     tls = undefined;
   }

@@ -140,3 +140,42 @@ describe('audit of what surrounds the canary', () => {
     );
   });
 });
+
+describe('audit of live Hosts', () => {
+  const host = `apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata: {name: public, namespace: ambassador}
+spec: {hostname: shop.example.com, mappingSelector: {matchLabels: {exposed: "yes"}}}
+`;
+  const base = mapping('web', 'service: "http://web:80"', '  labels: {exposed: "yes"}');
+
+  it("flags a base a Host takes by its labels, whose next canary (the controller's copy) will carry none", () => {
+    const [entry] = run([rollout('web', 'web-canary'), base, host]);
+    assert.deepEqual(codes(entry), ['host-selects-base']);
+    assert.match(entry!.findings[0]!.message, /Host ambassador\/public \(live\.yaml:\d+:\d+\) takes Mapping shop\/web through its labels/);
+    assert.match(entry!.fix!, /^Put the Host's hostname on Mapping shop\/web/);
+  });
+
+  it('flags a live canary without the labels, and accepts one that carries them (a guarded canary)', () => {
+    const bare = run([rollout('web', 'web-canary'), base, mapping('web-canary', 'service: "http://web-canary:80"'), host])[0];
+    assert.deepEqual(codes(bare), ['host-selects-base']);
+    assert.match(bare!.fix!, /Then delete Mapping shop\/web-canary/);
+    const labelled = mapping('web-canary', 'service: "http://web-canary:80"', '  labels: {exposed: "yes", canary-mapping.dev/guard: "true"}');
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, labelled, host])[0]), []);
+    const unlabelledGuarded = mapping('web-canary', 'service: "http://web-canary:80"', '  labels: {canary-mapping.dev/guard: "true"}');
+    const stale = run([rollout('web', 'web-canary'), base, unlabelledGuarded, host])[0];
+    assert.deepEqual(codes(stale), ['host-selects-base']);
+    assert.match(stale!.fix!, /^Re-render the app with this version of canary-mapping/);
+  });
+
+  it('says generate refuses a v3alpha1 https:// base without legacy-tls-context, and rewrites it with one', () => {
+    const v3 = mapping('web', 'service: "https://web:443"', '', 'getambassador.io/v3alpha1');
+    const [refused] = run([rollout('web', 'web-canary'), v3]);
+    assert.deepEqual(refused!.cloneSafe, { ok: false, refusal: 'no-clone-safe-form' });
+    assert.match(refused!.fix!, /generate refuses this base in clone-safe mode .*set legacy-tls-context/);
+    assert.doesNotMatch(refused!.fix!, /clone-safe rewrites the base/);
+    const [rewritten] = run([rollout('web', 'web-canary'), v3], { legacyTlsContext: 'web-upstream' });
+    assert.deepEqual(rewritten!.cloneSafe, { ok: true, rewritten: true, service: 'web:443', tls: 'web-upstream' });
+    assert.match(rewritten!.fix!, /clone-safe rewrites the base/);
+  });
+});
