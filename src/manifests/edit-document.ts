@@ -38,7 +38,7 @@ function afterLine(text: string, offset: number): number {
   return newline < 0 ? text.length : newline + 1;
 }
 
-function splice(text: string, start: number, end: number, insert: string): string {
+function replaceRange(text: string, start: number, end: number, insert: string): string {
   return text.slice(0, start) + insert + text.slice(end);
 }
 
@@ -55,12 +55,36 @@ function blockEntry(key: string, value: unknown, indent: number): string {
   return lines.map((line) => ' '.repeat(indent) + line).join('\n') + '\n';
 }
 
-/** One edit on the document text, or undefined when it cannot be done in place. */
-function editOnce(text: string, edit: FieldEdit): string | undefined {
+/** A change to the original text. */
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A key to add to a map, with its value (edits adding keys under the same new map combine here). */
+interface Insertion {
+  map: YAMLMap;
+  key: string;
+  value: unknown;
+}
+
+function deepMerge(into: unknown, value: unknown): unknown {
+  if (!isPlainObject(into) || !isPlainObject(value)) return value;
+  const merged: Record<string, unknown> = { ...into };
+  for (const [key, item] of Object.entries(value)) merged[key] = deepMerge(merged[key], item);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+type Planned = { splice: Splice } | { insertion: Insertion } | { nothing: true };
+
+/** What one edit changes in the parsed document, or undefined when it cannot be done in place. */
+function planEdit(text: string, document: Document.Parsed, edit: FieldEdit): Planned | undefined {
   const { isMap, isScalar, isAlias } = yamlLibrary();
-  const parsed = parseSyntax(syntaxText(text), Infinity);
-  if (!parsed.document || parsed.errors.length > 0) return undefined;
-  const document: Document.Parsed = parsed.document;
   let node = document.contents as Node | null;
   for (let depth = 0; depth < edit.path.length; depth++) {
     if (!node || isAlias(node) || !isMap(node) || node.anchor || !node.range) return undefined;
@@ -69,33 +93,34 @@ function editOnce(text: string, edit: FieldEdit): string | undefined {
     const key = edit.path[depth]!;
     const rest = edit.path.slice(depth + 1);
     const pair = findPair(text, map, key);
-    const last = rest.length === 0;
     if (!pair) {
-      if (edit.value === undefined) return text; // nothing to remove
-      const value = rest.reduceRight<unknown>((inner, name) => ({ [name]: inner }), edit.value);
-      return insert(text, map, key, value);
+      if (edit.value === undefined) return { nothing: true }; // nothing to remove
+      return { insertion: { map, key, value: rest.reduceRight<unknown>((inner, name) => ({ [name]: inner }), edit.value) } };
     }
     const valueNode = pair.value as Node | null;
-    if (last) {
-      if (edit.value === undefined) return remove(text, map, pair);
+    if (rest.length === 0) {
+      if (edit.value === undefined) {
+        const splice = removal(text, map, pair);
+        return splice && { splice };
+      }
       if (!valueNode || !valueNode.range || !isScalar(valueNode) || valueNode.anchor || valueNode.tag) return undefined;
       const [start, end] = valueNode.range;
-      const replaced = typeof edit.value === 'object' && edit.value !== null ? inlineText(edit.value) : scalarText(edit.value, !!map.flow);
-      return splice(text, start, end, text.slice(start, end).endsWith('\n') ? `${replaced}\n` : replaced);
+      const replaced = isPlainObject(edit.value) || Array.isArray(edit.value) ? inlineText(edit.value) : scalarText(edit.value, !!map.flow);
+      return { splice: { start, end, text: text.slice(start, end).endsWith('\n') ? `${replaced}\n` : replaced } };
     }
     node = valueNode;
   }
   return undefined;
 }
 
-function insert(text: string, map: YAMLMap, key: string, value: unknown): string | undefined {
+function insertion(text: string, { map, key, value }: Insertion): Splice | undefined {
   const items = map.items as Pair[];
   const [start, end] = map.range!;
   if (map.flow) {
     const close = text.lastIndexOf('}', end);
     if (close < start) return undefined;
-    const entry = `${inlineText({ [key]: value }).slice(1, -1)}`;
-    return splice(text, close, close, items.length === 0 ? entry : `, ${entry}`);
+    const entry = inlineText({ [key]: value }).slice(1, -1);
+    return { start: close, end: close, text: items.length === 0 ? entry : `, ${entry}` };
   }
   const firstKey = items[0]?.key as Node | null | undefined;
   if (!firstKey?.range) return undefined;
@@ -104,24 +129,50 @@ function insert(text: string, map: YAMLMap, key: string, value: unknown): string
   const lastEnd = ((lastPair.value as Node | null)?.range ?? (lastPair.key as Node).range!)[1];
   const at = afterLine(text, lastEnd);
   const prefix = at === text.length && !text.endsWith('\n') ? '\n' : '';
-  return splice(text, at, at, prefix + blockEntry(key, value, indent));
+  return { start: at, end: at, text: prefix + blockEntry(key, value, indent) };
 }
 
-function remove(text: string, map: YAMLMap, pair: Pair): string | undefined {
+function removal(text: string, map: YAMLMap, pair: Pair): Splice | undefined {
   const key = pair.key as Node | null;
   if (map.flow || !key?.range) return undefined;
   const start = lineStart(text, key.range[0]);
   if (text.slice(start, key.range[0]).trim() !== '') return undefined; // the key shares its line with `- ` or more
   const valueEnd = ((pair.value as Node | null)?.range ?? key.range)[1];
-  return splice(text, start, afterLine(text, valueEnd), '');
+  return { start, end: afterLine(text, valueEnd), text: '' };
 }
 
-/** The document text with every edit made in place, or undefined when one cannot be. */
+/**
+ * The document text with every edit made in place, or undefined when one cannot be. The document is parsed once;
+ * keys added under the same map are written together, and the changes are applied from the end of the text.
+ */
 export function editDocument(text: string, edits: readonly FieldEdit[]): string | undefined {
-  let current: string | undefined = text;
+  const parsed = parseSyntax(syntaxText(text), Infinity);
+  if (!parsed.document || parsed.errors.length > 0) return undefined;
+  const splices: Splice[] = [];
+  const insertions: Insertion[] = [];
   for (const edit of edits) {
-    current = editOnce(current, edit);
-    if (current === undefined) return undefined;
+    const planned = planEdit(text, parsed.document, edit);
+    if (!planned) return undefined;
+    if ('splice' in planned) splices.push(planned.splice);
+    else if ('insertion' in planned) {
+      const same = insertions.find((other) => other.map === planned.insertion.map && other.key === planned.insertion.key);
+      if (same) same.value = deepMerge(same.value, planned.insertion.value);
+      else insertions.push(planned.insertion);
+    }
   }
-  return current;
+  for (const planned of insertions) {
+    const splice = insertion(text, planned);
+    if (!splice) return undefined;
+    splices.push(splice);
+  }
+  // Insertions at one place keep the order of the edits; no two changes may overlap.
+  const ordered = splices.map((splice, order) => ({ splice, order })).sort((a, b) => b.splice.start - a.splice.start || b.order - a.order);
+  let result = text;
+  let limit = Infinity;
+  for (const { splice } of ordered) {
+    if (splice.end > limit) return undefined;
+    result = replaceRange(result, splice.start, splice.end, splice.text);
+    limit = splice.start;
+  }
+  return result;
 }

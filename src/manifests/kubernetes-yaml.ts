@@ -310,7 +310,9 @@ class Builder {
     const target = node && this.y.isAlias(node) ? this.anchors.get(node.source) : node;
     if (target && (this.y.isMap(target) || this.y.isSeq(target))) {
       const text = node?.range ? this.source.slice(node.range[0], node.range[1]) : '';
-      const template = /^\{\{/.test(text) || /\{\{/.test(text);
+      // `{{ .Values.x }}` reads as a map inside a map: the key's text starts right after a `{`.
+      const before = node?.range ? this.source[node.range[0] - 1] : undefined;
+      const template = text.includes('{{') || (before === '{' && text.startsWith('{'));
       this.fail(node ?? undefined, 'complex-key', `a map key that is a ${this.y.isMap(target) ? 'map' : 'list'}, which Kubernetes refuses`, template ? TEMPLATE_HINT : 'map keys must be strings; quote the key');
     }
     if (node && this.y.isAlias(node)) this.build(node);

@@ -67,11 +67,13 @@ export function parseManifests(file: SourceFile, given: ParseOptions = {}): Pars
   const counted = reading.overflow === undefined ? Math.max(reading.documents, reading.objects.length) : budget + 1;
   if (counted > budget) {
     const limit = limits.maxDocuments;
-    const first = reading.overflow ?? reading.objects[Math.max(0, budget)]?.document.contentStart ?? 0;
+    const past = reading.overflow === undefined ? reading.objects[Math.max(0, budget)] : undefined;
+    const first = reading.overflow ?? past?.document.contentStart ?? 0;
+    const which = past?.item === undefined ? 'this one' : `item ${past.item} of the List that starts here`;
     result.diagnostics.push(
       diagnostic(
         'too-many-documents',
-        `the app has more than ${limit.value} objects (YAML or JSON documents and List items); this one is past the limit ${limitNote(limit)}`,
+        `the app has more than ${limit.value} objects (YAML or JSON documents and List items); ${which} is past the limit ${limitNote(limit)}`,
         at(first),
         raiseLimitHint(limit, 'split the app, or exclude files that are not manifests'),
       ),
