@@ -126,14 +126,51 @@ function trimGoSpace(text: string): string {
 }
 
 /**
- * The text the `yaml` library parses for a document: the same length (offsets stay valid), with NEL, LS, PS and lone
- * CR turned into LF, since go-yaml breaks lines there; cut at a `...` line, after which go-yaml reads nothing.
+ * The text the `yaml` library parses for a document: the same length (offsets stay valid), with lone CR turned into LF
+ * and NEL, LS and PS into LF where go-yaml breaks lines at them (into a space inside a quoted scalar, whose value is
+ * computed from the original text anyway: a break there must not end a line for the YAML 1.2 parser); cut at a `...`
+ * line, after which go-yaml reads nothing.
  */
 export function syntaxText(chunk: string): string {
-  let text = chunk.replace(/[\u0085\u2028\u2029]|\r(?!\n)/g, '\n');
+  let text = chunk.replace(/\r(?!\n)/g, '\n');
+  if (/[\u0085\u2028\u2029]/.test(text)) text = replaceUnicodeBreaks(text);
   const end = /^\.\.\.(?:[ \t\r\n]|$)/m.exec(text);
   if (end) text = text.slice(0, end.index);
   return text;
+}
+
+/** Where a quote may open a quoted scalar: at the start of a line or a token. */
+const QUOTE_MAY_OPEN = /[\s[{,:?-]/;
+
+function replaceUnicodeBreaks(text: string): string {
+  let result = '';
+  let quote: string | undefined;
+  let comment = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    const before = index === 0 ? '\n' : text[index - 1]!;
+    if (char === '\u0085' || char === '\u2028' || char === '\u2029') {
+      result += quote ? ' ' : '\n';
+      comment = false;
+      continue;
+    }
+    if (char === '\n') comment = false;
+    else if (quote === '"' && char === '\\') {
+      result += char + (text[index + 1] ?? '');
+      index++;
+      continue;
+    } else if (quote && char === quote) {
+      if (quote === "'" && text[index + 1] === "'") {
+        result += "''";
+        index++;
+        continue;
+      }
+      quote = undefined;
+    } else if (!quote && !comment && (char === '"' || char === "'") && QUOTE_MAY_OPEN.test(before)) quote = char;
+    else if (!quote && char === '#' && /\s/.test(before)) comment = true;
+    result += char;
+  }
+  return result;
 }
 
 /** Characters go-yaml refuses anywhere in its input. */
@@ -269,11 +306,26 @@ class Builder {
       text = foldPlain(source);
     } else {
       text = String(node.value ?? '');
+      if (/[\u2028\u2029]/.test(source)) text = this.blockWithSeparators(node, source, text);
     }
     const tag = node.tag === '!' ? '!' : node.tag;
     const resolved = resolveScalar(text, tag, node.type === 'PLAIN');
     if ('error' in resolved) this.fail(node, 'yaml-tag', resolved.error);
     return resolved;
+  }
+
+  /**
+   * A block scalar whose lines end in LS or PS: go-yaml keeps those characters where the `yaml` library (reading the
+   * text with LF in their place) has LF. In a literal scalar each LF of the value is one line break of the source, in
+   * order, so the k-th takes back the k-th break's character. A folded scalar folds LF and LS differently: refused.
+   */
+  private blockWithSeparators(node: YamlScalar, source: string, value: string): string {
+    if (node.type !== 'BLOCK_LITERAL') {
+      this.fail(node, 'syntax', 'a folded block scalar (`>`) with a U+2028 or U+2029 line break, which the plugin cannot fold exactly as Kubernetes does', 'use a literal block (`|`), or write the character as an escape in a double-quoted string');
+    }
+    const breaks = [...source.slice(source.search(/[\r\n\u0085\u2028\u2029]/)).matchAll(/\r\n|[\r\n\u0085\u2028\u2029]/g)].slice(1).map((match) => (match[0] === '\u2028' || match[0] === '\u2029' ? match[0] : '\n'));
+    let index = 0;
+    return value.replace(/\n/g, () => breaks[index++] ?? '\n');
   }
 
   /** The scalar as the JSON round trip leaves it. */
