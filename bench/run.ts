@@ -43,6 +43,11 @@ const EXAMPLE_APP = 'canary-mapping generate examples/identity';
 
 export interface Sample {
   ms: number;
+  /**
+   * CPU time (user + system) in ms: of the child from GNU time (10 ms resolution), or reported with `ms`; null when
+   * /usr/bin/time is unavailable. On a busy machine it varies far less than wall time.
+   */
+  cpuMs: number | null;
   /** Peak resident set size of the child in KiB, or null when /usr/bin/time is unavailable. */
   rssKiB: number | null;
 }
@@ -61,6 +66,7 @@ export interface Row extends RowKey {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  medianCpuMs: number | null;
   peakRssMiB: number | null;
   /** Objects in what the command produced: top-level `kind:` lines of the YAML it printed, or its own count. */
   outputObjects: number;
@@ -83,7 +89,7 @@ export interface RowSpec extends RowKey {
   runs: number;
   /**
    * What stdout holds. manifests: YAML, which must not be empty (else the command took an error path); nothing:
-   * ignored; report: one JSON object {"ms", "objects"}, the time measured inside the process (timing in-process).
+   * ignored; report: one JSON object {"ms", "cpuMs", "objects"}, times measured inside the process (timing in-process).
    */
   output: 'manifests' | 'nothing' | 'report';
   /** One untimed run first, so disk cache and node's own start-up files are warm for every timed run. */
@@ -96,13 +102,14 @@ export interface TargetSpec {
   name: string;
   /** The value: that figure of one row, or the ratio of that figure of two rows (first / second). */
   of: readonly [RowKey] | readonly [RowKey, RowKey];
-  figure: 'medianMs' | 'peakRssMiB';
+  /** A row's figure; null when it was not measured here (peak RSS without GNU time). */
+  figure: (row: Row) => number | null;
   op: '>=' | '<=';
   limit: number;
   unit: string;
 }
 
-interface Target {
+export interface Target {
   name: string;
   value: number | null;
   op: TargetSpec['op'];
@@ -136,6 +143,9 @@ function runsFor(command: 'ours' | 'kustomize' | 'node', objects: number): numbe
 }
 
 const at = (name: string, objects: number | null = null): RowKey => ({ name, objects });
+const medianMs = (row: Row) => row.medianMs;
+// Decimal megabytes, as the target is written.
+const peakRssMB = (row: Row) => (row.peakRssMiB === null ? null : (row.peakRssMiB * 1024 * 1024) / 1e6);
 
 /** Every command timed, in order. `node` is the one from PATH, which the plugin's `#!/usr/bin/env node` starts. */
 function rowSpecs(sizes: number[]): RowSpec[] {
@@ -188,17 +198,17 @@ function rowSpecs(sizes: number[]): RowSpec[] {
 }
 
 /** The project's targets (README, "Performance"). */
-const TARGETS: TargetSpec[] = [
-  { name: '2,000 objects: kubectl kustomize / ours', of: [at(KUSTOMIZE, 2000), at(OURS, 2000)], figure: 'medianMs', op: '>=', limit: 3, unit: 'x' },
-  { name: '6,000 objects: kubectl kustomize / ours', of: [at(KUSTOMIZE, 6000), at(OURS, 6000)], figure: 'medianMs', op: '>=', limit: 10, unit: 'x' },
-  { name: 'floor, 2,000 objects: ours / yaml parsing in-process', of: [at(OURS, 2000), at(FLOOR, 2000)], figure: 'medianMs', op: '<=', limit: 2, unit: 'x' },
-  { name: 'growth: ours at 6,000 / ours at 2,000', of: [at(OURS, 6000), at(OURS, 2000)], figure: 'medianMs', op: '<=', limit: 3.5, unit: 'x' },
-  { name: 'peak RSS ours at 6,000 objects', of: [at(OURS, 6000)], figure: 'peakRssMiB', op: '<=', limit: 150, unit: ' MiB' },
-  { name: 'example app: ours / node -e 0', of: [at(EXAMPLE_APP), at(EMPTY_NODE)], figure: 'medianMs', op: '<=', limit: 1.6, unit: 'x' },
+export const TARGETS: TargetSpec[] = [
+  { name: '2,000 objects: kubectl kustomize / ours', of: [at(KUSTOMIZE, 2000), at(OURS, 2000)], figure: medianMs, op: '>=', limit: 3, unit: 'x' },
+  { name: '6,000 objects: kubectl kustomize / ours', of: [at(KUSTOMIZE, 6000), at(OURS, 6000)], figure: medianMs, op: '>=', limit: 10, unit: 'x' },
+  { name: 'floor, 2,000 objects: ours / yaml parsing in-process', of: [at(OURS, 2000), at(FLOOR, 2000)], figure: medianMs, op: '<=', limit: 2, unit: 'x' },
+  { name: 'growth: ours at 6,000 / ours at 2,000', of: [at(OURS, 6000), at(OURS, 2000)], figure: medianMs, op: '<=', limit: 3.5, unit: 'x' },
+  { name: 'peak RSS ours at 6,000 objects', of: [at(OURS, 6000)], figure: peakRssMB, op: '<=', limit: 150, unit: ' MB' },
+  { name: 'example app: ours / node -e 0', of: [at(EXAMPLE_APP), at(EMPTY_NODE)], figure: medianMs, op: '<=', limit: 1.6, unit: 'x' },
   ...[2000, 6000].map((objects): TargetSpec => ({
     name: `${objects.toLocaleString('en')} objects: ours with the Kustomize source / kustomize alone`,
     of: [at(OURS_KUSTOMIZE, objects), at(KUSTOMIZE, objects)],
-    figure: 'medianMs',
+    figure: medianMs,
     op: '<=',
     limit: 1.3,
     unit: 'x',
@@ -207,9 +217,11 @@ const TARGETS: TargetSpec[] = [
 
 // GNU time's %M is the child's ru_maxrss (KiB on Linux); it is the only way to see a child's peak
 // RSS from Node, which reports only its own. The shebang's `env` execs node in the same process,
-// so for the plugin this is node's peak.
+// so for the plugin this is node's peak. %U and %S are its user and system CPU seconds.
+const GNU_TIME_FORMAT = '%M %U %S';
+
 function hasGnuTime(): boolean {
-  return existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+  return existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', GNU_TIME_FORMAT, 'true'], { encoding: 'utf8' }).status === 0;
 }
 
 function kubectlVersion(): string | null {
@@ -235,7 +247,7 @@ interface Run extends Sample {
 function runOnce(spec: RowSpec, command: string, args: string[], rssFile: string | null): Run {
   const name = label(spec);
   // -o keeps GNU time's report out of the child's stderr.
-  const [file, argv] = rssFile ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [file, argv] = rssFile ? [GNU_TIME, ['-f', GNU_TIME_FORMAT, '-o', rssFile, command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
   const r = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -243,14 +255,16 @@ function runOnce(spec: RowSpec, command: string, args: string[], rssFile: string
   if (r.status !== 0 || (spec.output !== 'nothing' && r.stdout.trim() === '')) {
     fail(`${name}: exit code ${r.status ?? r.signal}, ${r.stdout.length} bytes on stdout; stderr:\n${r.stderr.slice(-4000)}`);
   }
-  // The last line is %M (earlier lines, if any, are GNU time's own notes).
-  const rssKiB = rssFile ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : null;
+  // The last line is GNU_TIME_FORMAT (earlier lines, if any, are GNU time's own notes).
+  const measured = rssFile ? readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : null;
+  const rssKiB = measured ? measured[0]! : null;
   const outputBytes = Buffer.byteLength(r.stdout);
   if (spec.output === 'report') {
-    const report = JSON.parse(r.stdout) as { ms: number; objects: number };
-    return { ms: round(report.ms), rssKiB, objects: report.objects, outputBytes };
+    const report = JSON.parse(r.stdout) as { ms: number; cpuMs: number; objects: number };
+    return { ms: round(report.ms), cpuMs: round(report.cpuMs), rssKiB, objects: report.objects, outputBytes };
   }
-  return { ms: round(wallMs), rssKiB, objects: countObjects(r.stdout), outputBytes };
+  const cpuMs = measured ? round((measured[1]! + measured[2]!) * 1000) : null;
+  return { ms: round(wallMs), cpuMs, rssKiB, objects: countObjects(r.stdout), outputBytes };
 }
 
 // Hundredths of a millisecond or MiB are noise; rounding keeps the committed JSON readable.
@@ -272,14 +286,16 @@ function bench(spec: RowSpec, command: string, args: string[], rssFile: string |
   let last: Run | undefined;
   for (let i = 0; i < spec.runs; i++) {
     last = runOnce(spec, command, args, rssFile);
-    samples.push({ ms: last.ms, rssKiB: last.rssKiB });
+    samples.push({ ms: last.ms, cpuMs: last.cpuMs, rssKiB: last.rssKiB });
     process.stdout.write('.');
   }
   if (spec.expectObjects !== undefined && last!.objects !== spec.expectObjects) {
     fail(`${name}: expected ${spec.expectObjects} objects in the output, found ${last!.objects}`);
   }
   const ms = samples.map((s) => s.ms);
-  const rss = samples.map((s) => s.rssKiB).filter((v): v is number => v !== null);
+  const known = (values: (number | null)[]) => values.filter((v): v is number => v !== null);
+  const cpu = known(samples.map((s) => s.cpuMs));
+  const rss = known(samples.map((s) => s.rssKiB));
   const row: Row = {
     name: spec.name,
     objects: spec.objects,
@@ -288,6 +304,7 @@ function bench(spec: RowSpec, command: string, args: string[], rssFile: string |
     medianMs: round(median(ms)),
     minMs: Math.min(...ms),
     maxMs: Math.max(...ms),
+    medianCpuMs: cpu.length > 0 ? round(median(cpu)) : null,
     peakRssMiB: rss.length > 0 ? round(Math.max(...rss) / 1024) : null,
     outputObjects: last!.objects,
     outputBytes: last!.outputBytes,
@@ -297,7 +314,7 @@ function bench(spec: RowSpec, command: string, args: string[], rssFile: string |
 }
 
 function formatTable(rows: Row[]): string {
-  const header = ['command', 'objects', 'runs', 'median ms', 'min ms', 'max ms', 'peak RSS MiB', 'output objects'];
+  const header = ['command', 'objects', 'runs', 'median ms', 'min ms', 'max ms', 'median CPU ms', 'peak RSS MiB', 'output objects'];
   const body = rows.map((r) => [
     r.name,
     r.objects === null ? '-' : String(r.objects),
@@ -305,6 +322,7 @@ function formatTable(rows: Row[]): string {
     r.medianMs.toFixed(1),
     r.minMs.toFixed(1),
     r.maxMs.toFixed(1),
+    r.medianCpuMs === null ? 'n/a' : r.medianCpuMs.toFixed(0),
     r.peakRssMiB === null ? 'n/a' : r.peakRssMiB.toFixed(1),
     String(r.outputObjects),
   ]);
@@ -314,9 +332,31 @@ function formatTable(rows: Row[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+const targetValue = (t: Target) => (t.value === null ? 'n/a' : `${t.value.toFixed(2)}${t.unit}`);
+
 function formatTarget(t: Target): string {
-  const value = t.value === null ? 'n/a' : `${t.value.toFixed(2)}${t.unit}`;
-  return `  ${t.status.padEnd(4)}  ${t.name}: ${value} (target ${t.op} ${t.limit}${t.unit})${t.note ? ` - ${t.note}` : ''}`;
+  return `  ${t.status.padEnd(4)}  ${t.name}: ${targetValue(t)} (target ${t.op} ${t.limit}${t.unit})${t.note ? ` - ${t.note}` : ''}`;
+}
+
+/** The figures as README "Performance" shows them; test/docs.test.ts checks the README against latest.json. */
+export function readmeTables(rows: Row[], targets: Target[]): string {
+  const table = (header: string[], body: string[][]) => [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return [
+    table(
+      ['command', 'objects', 'median', 'median CPU', 'peak RSS'],
+      rows.map((r) => [
+        `\`${r.name}\``,
+        r.objects === null ? '–' : r.objects.toLocaleString('en'),
+        `${Math.round(r.medianMs).toLocaleString('en')} ms`,
+        r.medianCpuMs === null ? 'n/a' : `${Math.round(r.medianCpuMs).toLocaleString('en')} ms`,
+        r.peakRssMiB === null ? 'n/a' : `${r.peakRssMiB.toFixed(1)} MiB`,
+      ]),
+    ),
+    table(
+      ['target', 'limit', 'measured', 'result'],
+      targets.map((t) => [t.name, `${t.op} ${t.limit}${t.unit}`, targetValue(t), t.status]),
+    ),
+  ].join('\n\n');
 }
 
 interface Measured {
@@ -331,7 +371,7 @@ function measureAll(specs: RowSpec[], work: string): Measured {
   const measureRss = hasGnuTime();
   const rssFile = measureRss ? join(work, 'rss') : null;
   const rssMethod = measureRss
-    ? `${GNU_TIME} -f %M (GNU time: the child's peak resident set size, ru_maxrss), max over the timed runs`
+    ? `${GNU_TIME} -f %M (GNU time: the child's peak resident set size, ru_maxrss), max over the timed runs; CPU time from its %U + %S`
     : `not measured: ${GNU_TIME} is missing (Debian package \`time\`: apt-get install -y time)`;
   const kubectl = kubectlVersion();
   process.stdout.write(
@@ -360,12 +400,12 @@ function measureAll(specs: RowSpec[], work: string): Measured {
 function check(spec: TargetSpec, sizes: number[], m: Measured): Target {
   const { name, op, limit, unit } = spec;
   const rows = spec.of.map((key) => m.rows.find((r) => r.name === key.name && r.objects === key.objects));
-  const figures = rows.map((row) => row?.[spec.figure] ?? null);
+  const figures = rows.map((row) => (row ? spec.figure(row) : null));
   if (figures.some((figure) => figure === null)) {
     const missing = spec.of.flatMap((key, i) => {
       if (figures[i] !== null) return [];
       // Run, but without the figure: peak RSS where GNU time is missing.
-      if (rows[i]) return [m.rssMethod];
+      if (rows[i]) return [`${label(key)}: ${m.rssMethod}`];
       return [`${label(key)} not run (${m.skipped.get(label(key)) ?? `BENCH_SIZES=${sizes.join(',')}`})`];
     });
     return { name, value: null, op, limit, unit, status: 'SKIP', note: missing.join('; ') };
@@ -388,6 +428,7 @@ function main(): void {
   }
   const checked = TARGETS.map((spec) => check(spec, sizes, measured));
   process.stdout.write(`\n${formatTable(measured.rows)}\n\ntargets:\n${checked.map(formatTarget).join('\n')}\n`);
+  process.stdout.write(`\nfor README, "Performance":\n\n${readmeTables(measured.rows, checked)}\n`);
 
   const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', kubectl: measured.kubectl };
   const results = { generatedAt: new Date().toISOString(), machine, rssMethod: measured.rssMethod, sizes, rows: measured.rows, targets: checked };
@@ -396,9 +437,12 @@ function main(): void {
   process.stdout.write(`\nwrote ${RESULTS}\n`);
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`\nbench: FAILED: ${error instanceof BenchError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
+// Imported by test/docs.test.ts for TARGETS and readmeTables: measure only when run.
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    process.stderr.write(`\nbench: FAILED: ${error instanceof BenchError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
