@@ -11,9 +11,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.mjs scripts/launcher.cjs scripts/warm-code-cache.cjs scripts/
-# The build runs the bundle once on the example app to store V8's code cache in the executable (see launcher.cjs).
-COPY examples/identity examples/identity
+COPY scripts/build.mjs scripts/
 COPY src src
 RUN npm run build
 

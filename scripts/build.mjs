@@ -1,45 +1,33 @@
-// Bundles the CLI into one executable file, dist/canary-mapping: a launcher, the bundle, and V8's code cache for it
-// (see launcher.cjs), made by running the bundle once on the example app.
+// Bundles the CLI into one executable file, dist/canary-mapping (or the path given with --outfile PATH). The bytes
+// depend only on the commit: no time, no path of the checkout or the working directory (test/build.test.ts).
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const { launcher } = require('./launcher.cjs');
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { outfile: { type: 'string', default: join(root, 'dist', 'canary-mapping') } } });
+const outfile = resolve(values.outfile);
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outfile = join(root, 'dist', 'canary-mapping');
 
 const result = await build({
   entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
+  // Paths esbuild prints or derives are relative to the checkout, whatever directory the build runs from.
+  absWorkingDir: root,
   bundle: true,
   write: false,
   platform: 'node',
   target: 'node20',
-  // CommonJS: the launcher runs it as a module body, and the yaml library loads on first use (see yaml-library.ts).
+  // CommonJS: it starts faster than an ES module, and lets the yaml library load on first use (see yaml-library.ts).
   format: 'cjs',
   minify: true,
   legalComments: 'none',
+  banner: { js: '#!/usr/bin/env node' },
   define: { CANARY_MAPPING_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
-const source = result.outputFiles[0].text;
 
-const work = mkdtempSync(join(tmpdir(), 'canary-mapping-build-'));
-try {
-  const bundle = join(work, 'bundle.cjs');
-  const cache = join(work, 'bundle.cache');
-  writeFileSync(bundle, source);
-  execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-cache.cjs'), bundle, cache, 'generate', 'examples/identity'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  mkdirSync(join(root, 'dist'), { recursive: true });
-  writeFileSync(outfile, launcher(source, readFileSync(cache)));
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
+mkdirSync(dirname(outfile), { recursive: true });
+writeFileSync(outfile, result.outputFiles[0].contents);
 chmodSync(outfile, 0o755);

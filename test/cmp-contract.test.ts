@@ -180,12 +180,9 @@ function installExecutable(): { binDir: string; how: string } {
     symlinkSync(bundle, target);
     return { binDir, how: `symlink to ${bundle}` };
   }
-  // UID 999 cannot reach the repository: run a copy. Node loads the extensionless bundle as ESM because of
-  // "type": "module" in the package.json beside it (scripts/build.mjs), so the copy gets one too.
+  // UID 999 cannot reach the repository: run a copy, which needs nothing beside it.
   copyFileSync(bundle, target);
   chmodSync(target, 0o755);
-  writeFileSync(join(binDir, 'package.json'), '{ "type": "module" }\n');
-  chmodSync(join(binDir, 'package.json'), 0o644);
   return { binDir, how: `copy of ${bundle} (the repository is not reachable by UID ${ARGOCD_UID})` };
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from './support/repo.js';
+import { buildInputs, repoRoot } from './support/repo.js';
 
 interface Instruction {
   keyword: string;
@@ -113,6 +113,9 @@ describe('Dockerfile', () => {
     assert.ok(runs.some((run) => /^npm run build\b/.test(run)), 'npm run build');
     const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
     assert.match(scripts.build, /scripts\/build\.mjs/);
+    // The lock file for npm ci; the rest is what the build reads, which the reproducible-build test builds from.
+    const copied = copies(build).flatMap((copy) => copy.sources);
+    assert.deepEqual(copied.filter((source) => source !== 'package-lock.json').sort(), [...buildInputs].sort());
   });
 
   it('copies only files that exist after npm run build and that .dockerignore keeps in the context', () => {

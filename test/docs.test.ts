@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readmeTables, TARGETS, type Row, type Target } from '../bench/run.js';
 import { repoRoot } from './support/repo.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -58,4 +59,12 @@ test('the Install and Security sections match the Dockerfile, deploy/ and the lo
     const version = lock.packages[`node_modules/${name}`].version;
     assert.ok(security.includes(`${name} ${version}`), `Security lists the runtime dependency ${name} ${version}`);
   }
+});
+
+test('Performance shows the figures of bench/results/latest.json, measured against the targets bench/run.ts checks', () => {
+  const results = JSON.parse(readFileSync(join(repoRoot, 'bench', 'results', 'latest.json'), 'utf8')) as { rows: Row[]; targets: Target[] };
+  const limits = (targets: readonly Pick<Target, 'name' | 'op' | 'limit' | 'unit'>[]) => targets.map(({ name, op, limit, unit }) => ({ name, op, limit, unit }));
+  assert.deepEqual(limits(results.targets), limits(TARGETS), 'latest.json was measured against the current targets: run npm run bench');
+  const performance = /<!-- bench:begin -->([\s\S]*)<!-- bench:end -->/.exec(readme)![1]!;
+  assert.ok(performance.includes(readmeTables(results.rows, results.targets)), 'paste the tables npm run bench prints into README, "Performance"');
 });
