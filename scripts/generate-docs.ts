@@ -1,15 +1,16 @@
 // Writes what is generated from the code: cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings block of
-// README.md from the settings table, deploy/guard/ from the guard policy, and the install kit (deploy/sidecar,
-// deploy/argo-cd-chart, deploy/argocd-operator) from src/cmp/install-kit.ts.
+// docs/settings.md from the settings table, docs/errors.md from the error-code table, deploy/guard/ from the guard
+// policy, and the install kit (deploy/sidecar, deploy/argo-cd-chart, deploy/argocd-operator) from src/cmp/install-kit.ts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { guardPolicyFiles } from '../src/canary/guard-policy.js';
-import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+import { renderPluginYaml, SETTINGS_PAGE, withSettingsBlock } from '../src/cmp/announcement.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
 import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
 import { installKitFiles } from '../src/cmp/install-kit.js';
+import { ERRORS_PAGE, renderErrorsPage } from './docs/error-codes.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
@@ -23,14 +24,17 @@ for (const [path, text] of Object.entries(installKitFiles())) {
   mkdirSync(new URL(dirname(path) + '/', root), { recursive: true });
   writeFileSync(new URL(path, root), text);
 }
+mkdirSync(new URL(dirname(ERRORS_PAGE) + '/', root), { recursive: true });
+writeFileSync(new URL(ERRORS_PAGE, root), renderErrorsPage());
 
-const readmeFile = new URL('README.md', root);
-const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : undefined;
-const updated = readme === undefined ? undefined : withSettingsBlock(readme);
+const settingsFile = new URL(SETTINGS_PAGE, root);
+const settings = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
+const updated = settings === undefined ? undefined : withSettingsBlock(settings);
 if (updated === undefined) {
   process.stderr.write(
-    'generate-docs: wrote cmp-plugin.yaml only: README.md is missing or lacks the lines <!-- settings:begin --> and <!-- settings:end -->\n',
+    `generate-docs: left ${SETTINGS_PAGE} alone: it is missing or lacks the lines <!-- settings:begin --> and <!-- settings:end -->\n`,
   );
-} else if (updated !== readme) {
-  writeFileSync(readmeFile, updated);
+  process.exitCode = 1;
+} else if (updated !== settings) {
+  writeFileSync(settingsFile, updated);
 }

@@ -1,7 +1,7 @@
 // The Dockerfile cannot be built here (no container engine), so this checks what can be checked from its text: base
 // images pinned, the bundle built as on a developer's machine, every copied file present after `npm run build` and
 // inside the build context, and the runtime image's paths, user and entrypoint in agreement with cmp-plugin.yaml and
-// deploy/. The image build itself is verified by the maintainer (README, "Install").
+// deploy/. The image build itself is verified by the maintainer (docs/install.md).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';

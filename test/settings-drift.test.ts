@@ -1,15 +1,17 @@
-// cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the README's settings table are generated from src/settings/table.ts,
-// deploy/guard/ from the guard policy; this fails when a committed copy falls behind the code. Fix: `npm run generate-docs`.
+// cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings table of docs/settings.md are generated from
+// src/settings/table.ts, docs/errors.md from scripts/docs/error-codes.ts, deploy/guard/ from the guard policy; this
+// fails when a committed copy falls behind the code. Fix: `npm run generate-docs`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { guardPolicyFiles } from '../src/canary/guard-policy.js';
-import { renderPluginYaml, withSettingsBlock } from '../src/cmp/announcement.js';
+import { renderPluginYaml, SETTINGS_PAGE, withSettingsBlock } from '../src/cmp/announcement.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
 import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
+import { ERRORS_PAGE, renderErrorsPage } from '../scripts/docs/error-codes.js';
 
 // This runs compiled, as build/test/settings-drift.test.js: the repository root is two levels up.
 const root = pathToFileURL(join(__dirname, '..', '..', '/'));
@@ -27,16 +29,19 @@ test('deploy/cmp-plugin-helm.yaml matches the settings table and the Helm varian
   assert.equal(readFileSync(file, 'utf8'), renderHelmPluginYaml(), `${HELM_PLUGIN_FILE} differs from its source: ${FIX}`);
 });
 
-test('the settings block of README.md matches the settings table', (t) => {
-  const file = new URL('README.md', root);
-  if (!existsSync(file)) {
-    t.skip('README.md does not exist yet; once it does, it needs the lines <!-- settings:begin --> and <!-- settings:end -->');
-    return;
-  }
-  const readme = readFileSync(file, 'utf8');
-  const expected = withSettingsBlock(readme);
-  assert.ok(expected !== undefined, `README.md lacks the lines <!-- settings:begin --> and <!-- settings:end -->: add them, then ${FIX}`);
-  assert.equal(readme, expected, `the settings block of README.md differs from the settings table: ${FIX}`);
+test('the settings block of docs/settings.md matches the settings table', () => {
+  const file = new URL(SETTINGS_PAGE, root);
+  assert.ok(existsSync(file), `${SETTINGS_PAGE} is missing`);
+  const page = readFileSync(file, 'utf8');
+  const expected = withSettingsBlock(page);
+  assert.ok(expected !== undefined, `${SETTINGS_PAGE} lacks the lines <!-- settings:begin --> and <!-- settings:end -->: add them, then ${FIX}`);
+  assert.equal(page, expected, `the settings block of ${SETTINGS_PAGE} differs from the settings table: ${FIX}`);
+});
+
+test('docs/errors.md is what the error-code table generates', () => {
+  const file = new URL(ERRORS_PAGE, root);
+  assert.ok(existsSync(file), `${ERRORS_PAGE} is missing: ${FIX}`);
+  assert.equal(readFileSync(file, 'utf8'), renderErrorsPage(), `${ERRORS_PAGE} differs from scripts/docs/error-codes.ts: ${FIX}`);
 });
 
 test('deploy/guard/ is what the plugin emits with guard-policy emit', () => {

@@ -153,7 +153,7 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
     const d = single(resolve({ environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'm', map: { k: 'v' } }) } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
     // Nothing is near `m`: the hint says where the names are instead of listing all of them.
-    assert.equal(d.hint, 'the Settings table of README.md lists every setting under each of its names');
+    assert.equal(d.hint, 'docs/settings.md lists every setting under each of its names');
   });
 
   const mismatches = [

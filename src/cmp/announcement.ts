@@ -1,5 +1,5 @@
 // What Argo CD shows in the Application's parameter form, and the files generated from the settings table:
-// cmp-plugin.yaml and the settings block of README.md (test/settings-drift.test.ts keeps them in step).
+// cmp-plugin.yaml and the settings block of docs/settings.md (test/settings-drift.test.ts keeps them in step).
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { environmentName, parameterName, settingKeys, settingsTable, type CollectionType, type SettingKey, type Settings } from '../settings/table.js';
 
@@ -54,11 +54,12 @@ export function renderPluginYaml(): string {
   }));
 }
 
-function markdownCell(text: string): string {
+/** Text made safe for one cell of a Markdown table. */
+export function markdownCell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
-/** The settings table of the README. */
+/** The settings table of docs/settings.md. */
 export function renderSettingsMarkdown(): string {
   const rows = settingKeys.map((key) => {
     const { title, description, default: value } = settingsTable[key];
@@ -74,11 +75,14 @@ export function renderSettingsMarkdown(): string {
   ].join('\n');
 }
 
+/** The page that holds the generated settings block. */
+export const SETTINGS_PAGE = 'docs/settings.md';
+
 const SETTINGS_BLOCK = /^<!-- settings:begin -->\n[\s\S]*?^<!-- settings:end -->$/m;
 
-/** The README with its settings block regenerated; undefined when it lacks the marker lines. */
-export function withSettingsBlock(readme: string): string | undefined {
-  if (!SETTINGS_BLOCK.test(readme)) return undefined;
+/** A page with its settings block regenerated; undefined when it lacks the marker lines. */
+export function withSettingsBlock(page: string): string | undefined {
+  if (!SETTINGS_BLOCK.test(page)) return undefined;
   // A function replacement: `$` in a description must not act as a replacement pattern.
-  return readme.replace(SETTINGS_BLOCK, () => `<!-- settings:begin -->\n\n${renderSettingsMarkdown()}\n<!-- settings:end -->`);
+  return page.replace(SETTINGS_BLOCK, () => `<!-- settings:begin -->\n\n${renderSettingsMarkdown()}\n<!-- settings:end -->`);
 }

@@ -84,11 +84,11 @@ function sidecarComponent(): Record<string, string> {
   };
   return {
     'deploy/sidecar/kustomization.yaml': renderYaml(
-      `${GENERATED}\n The canary-mapping sidecar for argocd-repo-server, as a Kustomize component: list it under \`components:\` of the\n kustomization you install Argo CD with (see README, "Install"). It adds one container and one volume; it changes\n nothing else of the repo server.`,
+      `${GENERATED}\n The canary-mapping sidecar for argocd-repo-server, as a Kustomize component: list it under \`components:\` of the\n kustomization you install Argo CD with (see docs/install.md). It adds one container and one volume; it changes\n nothing else of the repo server.`,
       component,
     ),
     'deploy/sidecar/repo-server-sidecar.yaml': renderYaml(
-      `${GENERATED}\n A JSON patch that appends, so that the repo server stays the first container (the one kubectl logs and exec pick).\n The entrypoint is the cmp-server the repo server shares through var-files; /tmp is the sidecar's own emptyDir, never\n the repo server's; plugin.yaml comes from the image, which bakes cmp-plugin.yaml in. Set your registry and tag (or\n digest) with \`images:\` in your kustomization, for the name ${SIDECAR_IMAGE.split(':')[0]}; see README, "Install".`,
+      `${GENERATED}\n A JSON patch that appends, so that the repo server stays the first container (the one kubectl logs and exec pick).\n The entrypoint is the cmp-server the repo server shares through var-files; /tmp is the sidecar's own emptyDir, never\n the repo server's; plugin.yaml comes from the image, which bakes cmp-plugin.yaml in. Set your registry and tag (or\n digest) with \`images:\` in your kustomization, for the name ${SIDECAR_IMAGE.split(':')[0]}; see docs/install.md.`,
       patch,
     ),
   };

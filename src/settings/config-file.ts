@@ -65,7 +65,7 @@ export function settingHint(key: PropertyKey | undefined): string | undefined {
 
 /** The nearest known names (`did you mean rollouts-version?`); a short list in full; else where the names are listed. */
 export function unknownNameHint(given: string, known: string[]): string {
-  const otherwise = known.length <= 4 ? `expected ${known.join(', ')}` : 'the Settings table of README.md lists every setting under each of its names';
+  const otherwise = known.length <= 4 ? `expected ${known.join(', ')}` : 'docs/settings.md lists every setting under each of its names';
   return didYouMean(given, known, otherwise);
 }
 

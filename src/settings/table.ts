@@ -1,6 +1,6 @@
 // The one definition of every setting. The zod schema, the CMP parameter announcement (cmp-plugin.yaml and
-// `canary-mapping parameters`), the command-line flags, the environment names and the README table all derive
-// from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
+// `canary-mapping parameters`), the command-line flags, the environment names and the table of docs/settings.md all
+// derive from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
 // zod/mini: the same validation with a fraction of the load time, which every render pays.
 import * as z from 'zod/mini';
 
