@@ -1,5 +1,5 @@
-// The yaml library is half of the bundle, and only needed off the common path: exact positions for diagnostics, the
-// exact reader, the config file. It is loaded on first use, which keeps it out of every render's start-up time.
+// The yaml library, loaded on first use: commands that read no YAML (`version`, `--help`, `parameters` without a
+// config file) do not pay for loading it.
 import type * as Yaml from 'yaml';
 
 export function yamlLibrary(): typeof Yaml {
