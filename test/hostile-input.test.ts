@@ -58,7 +58,7 @@ function assertFails(result: { exitCode?: number; code?: number | null; stdout: 
   assert.equal(result.stdout, '', 'nothing on stdout');
   assert.match(result.stderr, new RegExp(`error\\[${code}\\]`));
   if (where) assert.match(result.stderr, where);
-  assert.doesNotMatch(result.stderr, /^\s+at |internal error|RangeError|TypeError/m, 'no stack trace');
+  assert.doesNotMatch(result.stderr, /^\s+at |internal.error|RangeError|TypeError/m, 'no stack trace');
 }
 
 /** Every way to raise `setting` is named, so the user can act on the message alone. */

@@ -45,6 +45,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
       'The limits are settings ([Limits](settings.md#limits)); the message of a limit names the setting that raises it.',
     codes: {
       'no-objects': 'nothing to render: refused, since an empty render would prune the app',
+      'internal-error': 'a bug in the plugin, reported in one line with the file it was reading (never a stack trace); nothing was rendered',
       'helm-chart': 'the app directory holds `Chart.yaml`: select the Helm variant, `canary-mapping-helm-v1` (see [Helm](sources.md#helm))',
       'no-app-directory': 'the app directory is missing',
       unreadable: 'an entry cannot be read (a broken symlink, a symlink loop, no permission)',

@@ -37,8 +37,9 @@ runCli(process.argv.slice(2), process.env, { cwd: process.cwd(), version: CANARY
     process.exitCode = result.exitCode;
   },
   (error: unknown) => {
-    // A bug, not a user error: say so plainly, print nothing on stdout.
-    writeAll(2, `canary-mapping: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    // A bug, not a user error: one line that says so, no stack trace, nothing on stdout.
+    const message = error instanceof Error ? error.message : String(error);
+    writeAll(2, `error[internal-error]: ${message.split('\n')[0]}\n  hint: this is a bug in canary-mapping: report it with the command and its input; nothing was rendered\n`);
     process.exitCode = 70;
   },
 );

@@ -55,13 +55,21 @@ export function parseManifests(file: SourceFile, given: ParseOptions = {}): Pars
   const limits = given.limits ?? defaultLimits;
   const budget = given.documentBudget ?? limits.maxDocuments.value;
   const at = lineLocator(file.path, file.text);
-  const reading = readKubernetesStream(file.text, {
-    maxDepth: limits.maxDepth.value,
-    maxAliases: limits.maxAliases.value,
-    maxExpandedSize: limits.maxExpandedSize.value,
-    maxDocuments: budget,
-  });
   const result: ParseResult = { manifests: [], diagnostics: [] };
+  let reading: ReturnType<typeof readKubernetesStream>;
+  try {
+    reading = readKubernetesStream(file.text, {
+      maxDepth: limits.maxDepth.value,
+      maxAliases: limits.maxAliases.value,
+      maxExpandedSize: limits.maxExpandedSize.value,
+      maxDocuments: budget,
+    });
+  } catch (error) {
+    // A bug in the reader (or a library under it): one line naming the file, never a stack trace.
+    const message = `the plugin failed unexpectedly while reading this file (${error instanceof Error ? error.message : String(error)})`;
+    result.diagnostics.push(diagnostic('internal-error', message, { file: file.path }, 'this is a bug in the plugin: report it with this file; nothing was rendered'));
+    return { ...result, documents: 0 };
+  }
   result.diagnostics.push(...[...reading.problems, ...reading.strict].sort((a, b) => a.offset - b.offset).map((problem) => toDiagnostic(problem, at, limits)));
   // Each List item is an object of its own to Argo CD, and counts as one.
   const counted = reading.overflow === undefined ? Math.max(reading.documents, reading.objects.length) : budget + 1;
