@@ -182,6 +182,21 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
     );
   });
 
+  test('a parameter given twice in ARGOCD_APP_PARAMETERS is an error naming both entries; neither value is taken', () => {
+    const parameters = appParameters({ name: 'rollouts-version', string: '1.6' }, { name: 'strategy', string: 'clone-safe' }, { name: 'rollouts-version', string: '1.8' });
+    const { settings, diagnostics } = resolve({ environment: { ARGOCD_APP_PARAMETERS: parameters } });
+    const d = single(diagnostics);
+    assert.equal(d.code, 'parameter-repeated');
+    assert.equal(d.message, 'parameter rollouts-version in ARGOCD_APP_PARAMETERS is given twice: as ARGOCD_APP_PARAMETERS[0] and as ARGOCD_APP_PARAMETERS[2]');
+    assert.equal(settings.rolloutsVersion, '1.6', 'the first stands until the error stops the render; the second never wins silently');
+  });
+
+  test('an array item given twice as PARAM_* (PARAM_EXCLUDE_1 and PARAM_EXCLUDE_01) is an error naming both', () => {
+    const d = single(resolve({ environment: { PARAM_EXCLUDE_0: 'a', PARAM_EXCLUDE_1: 'b', PARAM_EXCLUDE_01: 'c' } }).diagnostics);
+    assert.equal(d.code, 'parameter-repeated');
+    assert.equal(d.message, 'item 1 of PARAM_EXCLUDE_<i> is given twice: as PARAM_EXCLUDE_01 and as PARAM_EXCLUDE_1');
+  });
+
   test('unknown PARAM_* variables', () => {
     const d = single(resolve({ environment: { PARAM_ROLLOUTSVERSION: '1.6' } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
@@ -191,6 +206,45 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
 });
 
 describe('Application env', () => {
+  test('list values split at commas outside braces: `*.{test,fixture}.yaml` is one glob', () => {
+    const { settings, diagnostics } = resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: '*.{test,fixture}.yaml, tests/{a,{b,c}}/** ,x.yaml' } });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(settings.exclude, ['*.{test,fixture}.yaml', 'tests/{a,{b,c}}/**', 'x.yaml']);
+  });
+
+  test('unbalanced braces in a glob are an error naming the source, from env, a parameter or the config file', () => {
+    const fromEnv = (value: string) => resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: value } }).diagnostics.map((d) => [d.code, d.message]);
+    assert.deepEqual(fromEnv('*.{test,yaml}},ok.yaml'), [
+      ['invalid-setting', 'item 0 of ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: invalid value "*.{test,yaml}}": `}` at character 14 closes no `{` (match a literal brace with [}])'],
+    ]);
+    assert.deepEqual(fromEnv('ok.yaml,*.{test,yaml'), [
+      ['invalid-setting', 'item 1 of ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: invalid value "*.{test,yaml": a `{` is never closed (match a literal brace with [{])'],
+    ]);
+    const fromParameter = single(resolve({ environment: { PARAM_EXCLUDE_0: 'a}' } }).diagnostics);
+    assert.match(fromParameter.message, /^item 0 of PARAM_EXCLUDE_<i>: invalid value "a}": `}` at character 2 closes no `{`/);
+    const fromConfig = single(resolve({ config: 'exclude:\n  - ok.yaml\n  - "{a,b"\n' }).diagnostics);
+    assert.equal(fromConfig.location && formatLocation(fromConfig.location), `${CONFIG}:3:5`);
+    assert.match(fromConfig.message, /a `\{` is never closed/);
+  });
+
+  test('globs over the complexity bounds are errors naming the setting: length, `**` count, brace depth', () => {
+    const cases: [string, RegExp][] = [
+      ['a'.repeat(257), /a glob is at most 256 characters long; this one has 257/],
+      ['**/'.repeat(9), /a glob has at most 8 `\*\*`/],
+      [`${'{a,'.repeat(9)}b${'}'.repeat(9)}`, /braces nest at most 8 deep in a glob/],
+      ['{'.repeat(5000), /a glob is at most 256 characters long/],
+    ];
+    for (const [glob, message] of cases) {
+      const d = single(resolve({ flags: { exclude: [glob] } }).diagnostics);
+      assert.equal(d.code, 'invalid-setting');
+      assert.match(d.message, /^item 0 of flag --exclude: /);
+      assert.match(d.message, message);
+      assert.match(d.hint ?? '', /A glob has at most 256 characters, 8 `\*\*` and 8 levels of braces/);
+    }
+    const limit = '**/'.repeat(8) + `${'{a,'.repeat(8)}b${'}'.repeat(8)}`;
+    assert.deepEqual(resolve({ flags: { exclude: [limit, 'x'.repeat(256)] } }).diagnostics, [], 'globs at the bounds are accepted');
+  });
+
   test('other ARGOCD_ENV_* variables belong to the user', () => {
     assert.deepEqual(resolve({ environment: { ARGOCD_ENV_FOO: 'x', ARGOCD_ENV_CANARY: 'y' } }).diagnostics, []);
   });

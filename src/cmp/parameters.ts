@@ -55,12 +55,18 @@ function mismatch(source: string, given: Kind, key: SettingKey): Diagnostic {
   );
 }
 
+/** A parameter given twice: the value a source would keep is not clear, so neither is taken. */
+function givenTwice(what: string, first: string, second: string): Diagnostic {
+  return diagnostic('parameter-repeated', `${what} is given twice: as ${first} and as ${second}`, undefined, 'give each parameter once in spec.source.plugin.parameters of the Application');
+}
+
 function unknownParameter(source: string, given: string, known: Iterable<string>): Diagnostic {
   return diagnostic('unknown-setting', `${source}: not a parameter of this plugin`, undefined, unknownNameHint(given, [...known]));
 }
 
 function readAppParameters(text: string | undefined): { values: SourcedValue[]; names: string[]; diagnostics: Diagnostic[] } {
   const result = { values: [] as SourcedValue[], names: [] as string[], diagnostics: [] as Diagnostic[] };
+  const firstIndex = new Map<string, number>();
   // Unset when the plugin has no parameters section, `null` when it is empty.
   if (text === undefined || text.trim() === 'null') return result;
   let list: unknown;
@@ -84,6 +90,12 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
     }
     result.names.push(entry.name);
     const source = `parameter ${inputName(entry.name)} in ${APP_PARAMETERS}`;
+    const first = firstIndex.get(entry.name);
+    if (first !== undefined) {
+      result.diagnostics.push(givenTwice(source, `${APP_PARAMETERS}[${first}]`, `${APP_PARAMETERS}[${index}]`));
+      return;
+    }
+    firstIndex.set(entry.name, index);
     const key = keyByName.get(entry.name);
     if (!key) {
       result.diagnostics.push(unknownParameter(source, entry.name, keyByName.keys()));
@@ -102,7 +114,7 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
 function readParamVariables(environment: Record<string, string | undefined>, appNames: string[]) {
   const values: SourcedValue[] = [];
   const diagnostics: Diagnostic[] = [];
-  const items = new Map<SettingKey, { index: number; value: string }[]>();
+  const items = new Map<SettingKey, { index: number; value: string; variable: string }[]>();
   // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice.
   const carried = appNames.map(paramVariableName);
   const variables = Object.keys(environment).filter((name) => name.startsWith('PARAM_')).sort();
@@ -116,15 +128,19 @@ function readParamVariables(environment: Record<string, string | undefined>, app
       if (settingsTable[stringKey].collectionType === 'string') values.push({ key: stringKey, value, source: variable });
       else diagnostics.push(mismatch(variable, 'string', stringKey));
     } else if (item && itemKey) {
-      if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value }]);
+      if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value, variable }]);
       else diagnostics.push(mismatch(variable, 'array', itemKey));
     } else {
       diagnostics.push(unknownParameter(inputName(variable), variable, keyByVariable.keys()));
     }
   }
   for (const [key, list] of items) {
-    const value = list.sort((a, b) => a.index - b.index).map((entry) => entry.value);
-    values.push({ key, value, source: `${paramVariableName(parameterName(key))}_<i>` });
+    const sorted = list.sort((a, b) => a.index - b.index);
+    // PARAM_X_1 and PARAM_X_01 are both item 1.
+    const repeated = sorted.find((entry, position) => position > 0 && sorted[position - 1]!.index === entry.index);
+    const source = `${paramVariableName(parameterName(key))}_<i>`;
+    if (repeated) diagnostics.push(givenTwice(`item ${repeated.index} of ${source}`, sorted[sorted.indexOf(repeated) - 1]!.variable, repeated.variable));
+    else values.push({ key, value: sorted.map((entry) => entry.value), source });
   }
   return { values, diagnostics };
 }
