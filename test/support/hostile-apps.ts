@@ -11,7 +11,8 @@ export interface HostileApp {
   fails?: string;
 }
 
-function mapping(name: string): string {
+/** A Mapping in namespace shop to the Service web, with `extra` lines at the end of its spec. */
+export function mapping(name: string, extra = ''): string {
   return `apiVersion: getambassador.io/v2
 kind: Mapping
 metadata:
@@ -20,10 +21,11 @@ metadata:
 spec:
   prefix: /${name}/
   service: https://web:443
-`;
+${extra}`;
 }
 
-function rollout(mappings: readonly string[]): string {
+/** The Rollout web in namespace shop, naming `mappings` as its base Mappings. */
+export function rollout(mappings: readonly string[]): string {
   return `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata:
@@ -73,7 +75,7 @@ export function manyBases(count = 9_000): HostileApp {
   const names = range(count, (i) => `m${i}`);
   return {
     name: `Rollout naming ${count.toLocaleString('en')} base Mappings`,
-    files: { 'mappings.yaml': names.map(mapping).join('---\n'), 'rollout.yaml': rollout(names) },
+    files: { 'mappings.yaml': names.map((name) => mapping(name)).join('---\n'), 'rollout.yaml': rollout(names) },
     args: [],
   };
 }
