@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import { runCli, type CliResult } from '../src/cli/main.js';
+import { parseManifests } from '../src/manifests/parse.js';
 import { defaultLimits } from '../src/settings/limits.js';
-import { kustomizeSourceFinder } from '../src/sources/kustomize-origins.js';
+import { kustomizeSourceFinder, withSources } from '../src/sources/kustomize-origins.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';
 import { mapping, rollout } from './support/hostile-apps.js';
 import { repoRoot } from './support/repo.js';
@@ -175,5 +176,51 @@ describe('the source lookup, given what Kustomize recorded', () => {
     assert.deepEqual(located.result?.patches, [], 'no patch outside the repository, too large or not a file is read');
     assert.deepEqual(located.paths.filter((path) => !inside(repo, path)), []);
     assert.equal(located.paths.filter((path) => path.endsWith('fifo.yaml')).length, 0, 'a FIFO is never opened');
+  });
+});
+
+describe('the annotations Kustomize recorded are taken off', () => {
+  const strip = (text: string) => withSources(parseManifests({ path: 'output', text }, { json: false }).manifests, () => undefined, '').map((m) => [m.object, m.text]);
+
+  it('cut out of the text as Kustomize lays it out, keeping the object\'s own annotations and everything else as it was', () => {
+    const rendered = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    alpha.config.kubernetes.io/transformations: |
+      - configuredIn: ../app/kustomization.yaml
+        configuredBy:
+          apiVersion: builtin
+          kind: PatchTransformer
+    config.kubernetes.io/origin: |
+      path: ../app/a.yaml
+    team: "edge"
+  name: a
+data:
+  k: |
+    config.kubernetes.io/origin: |
+      path: stays, it is data
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    config.kubernetes.io/origin: |
+      path: ../app/b.yaml
+  name: b
+`;
+    assert.deepEqual(strip(rendered), [
+      [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { annotations: { team: 'edge' }, name: 'a' }, data: { k: 'config.kubernetes.io/origin: |\n  path: stays, it is data\n' } },
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    team: "edge"\n  name: a\ndata:\n  k: |\n    config.kubernetes.io/origin: |\n      path: stays, it is data\n',
+      ],
+      [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } }, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n'],
+    ]);
+  });
+
+  it('laid out otherwise, the object is written anew from its value', () => {
+    const [[object, text]] = strip('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, annotations: {config.kubernetes.io/origin: "path: c.yaml\\n"}}\n') as [[object, string]];
+    assert.deepEqual(object, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    assert.equal(text, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
   });
 });

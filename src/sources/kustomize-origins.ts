@@ -96,11 +96,14 @@ function textWithout(text: string, count: number): string | undefined {
   return [...lines.slice(0, kept.length > 0 ? annotations + 1 : annotations), ...kept, ...lines.slice(end)].join('\n');
 }
 
-/** The manifest as the app wrote it, without the annotations the wrapper asked for, and what they said. */
-export function takeBuildMetadata(manifest: ParsedManifest): { manifest: ParsedManifest; recorded: BuildMetadata } {
+/**
+ * The manifest as the app wrote it, without the annotations the wrapper asked for, and what they said: read only when
+ * a diagnostic needs it.
+ */
+function takeBuildMetadata(manifest: ParsedManifest): { manifest: ParsedManifest; recorded: () => BuildMetadata } {
   const metadata = metadataOf(manifest.object);
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-  const recorded = readBuildMetadata(annotations);
+  const recorded = () => readBuildMetadata(annotations);
   const present = [ORIGIN, TRANSFORMATIONS].filter((key) => key in annotations);
   if (present.length === 0) return { manifest, recorded };
   const { [ORIGIN]: _origin, [TRANSFORMATIONS]: _transformations, ...rest } = annotations;
@@ -274,6 +277,6 @@ export function withSources(
   return manifests.map((parsed): Manifest => {
     const { manifest, recorded } = takeBuildMetadata(parsed);
     let source: { found: WrittenSource | undefined } | undefined;
-    return { ...manifest, origin: { renderer: 'kustomize', object: manifest.object, source: () => (source ??= { found: find(manifest.object, recorded) }).found, renameHint } };
+    return { ...manifest, origin: { renderer: 'kustomize', object: manifest.object, source: () => (source ??= { found: find(manifest.object, recorded()) }).found, renameHint } };
   });
 }
