@@ -6,13 +6,13 @@
 // locate a diagnostic, only through the hardened reader, and only inside the repository: a path Kustomize reports
 // outside it (an absolute or `../` resource, a link out) is never opened, and the object is then named instead.
 import { statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { isRecord, metadataOf, nameOf, type KubeObject, type Manifest, type SourceFile, type Written, type WrittenSource } from '../manifests/manifest.js';
 import { parseManifests, renderObject, type ParsedManifest } from '../manifests/parse.js';
 import { fileTooLarge } from '../manifests/load-directory.js';
 import { readTextFile } from '../manifests/read-file.js';
-import { resolveEntry } from '../manifests/repository.js';
+import { isOutside, resolveEntry } from '../manifests/repository.js';
 import type { Limits } from '../settings/limits.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -156,8 +156,7 @@ export function kustomizeSourceFinder(options: SourceFinderOptions): (rendered: 
     if (files.has(absolute)) return files.get(absolute);
     let file: SourceFile | undefined;
     // Decided on the path alone first, so that nothing outside the repository is even looked at.
-    const fromRoot = relative(root, absolute);
-    if (!(fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot))) {
+    if (!isOutside(root, absolute)) {
       const shown = display(absolute);
       const entry = resolveEntry(absolute, shown, root);
       const read = 'problem' in entry || entry.kind !== 'file' ? undefined : readTextFile(entry.real, shown, { maxBytes: limits.maxFileSize.value, tooLarge: (size) => fileTooLarge(shown, size, limits.maxFileSize) });
