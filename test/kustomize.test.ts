@@ -161,6 +161,15 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     );
   });
 
+  it("reports Kustomize's message as a build of the app directory would print it, without the wrapper's layer", async () => {
+    for (const layer of ['recursed accumulation of', "couldn't make target for"]) {
+      const message = `accumulating resources: accumulation err='accumulating resources from '../app': '$PWD' must resolve to a file': ${layer} path '$PWD': invalid Kustomization: yaml: line 1: did not find expected node content`;
+      const { dir, kustomize } = app(`echo "Error: ${message}" >&2\nexit 1`);
+      const result = await generate(dir, [`--kustomize-path=${kustomize}`]);
+      assert.equal(result.stderr.split('\n')[0], 'kustomization.yaml: error[kustomize-failed]: `kustomize build .` failed with exit status 1: invalid Kustomization: yaml: line 1: did not find expected node content');
+    }
+  });
+
   it('source directory reads the files as they are; source kustomize needs no kustomization file to run', async () => {
     const { dir, kustomize } = app('exit 1');
     writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n');

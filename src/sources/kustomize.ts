@@ -115,9 +115,11 @@ function scrubPaths(text: string, directory: string, displayPrefix: string): str
 
 /**
  * The wrapper kustomization's own layer of Kustomize's message (`accumulating resources from '<the app>': …
- * recursed accumulation of path '<the app>': `), so that the message reads as a build of the app directory would.
+ * recursed accumulation of path '<the app>': `, or `… couldn't make target for path '<the app>': ` when the app's
+ * kustomization is missing or broken), so that the message reads as a build of the app directory would.
  */
-const WRAPPER_LAYER = /^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': recursed accumulation of path '[^']*': /;
+const WRAPPER_LAYER =
+  /^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': (?:recursed accumulation of|couldn't make target for) path '[^']*': /;
 
 /**
  * Kustomize's own message. kubectl wraps it in a klog line (`E1127 17:02:46.155489 29548 run.go:72] "command failed"
