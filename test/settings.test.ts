@@ -30,7 +30,8 @@ describe('precedence', () => {
   // Highest first; each case drops the sources above it.
   const sources: { name: string; value: string; input: Parameters<typeof resolve>[0] }[] = [
     { name: 'flag', value: '1.9', input: { flags: { rolloutsVersion: '1.9' } } },
-    { name: 'ARGOCD_APP_PARAMETERS', value: '1.8', input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'rollouts-version', string: '1.8' }) } } },
+    // With the PARAM_ variable Argo CD derives from it, which takes the place of a lower PARAM_ source's.
+    { name: 'ARGOCD_APP_PARAMETERS', value: '1.8', input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'rollouts-version', string: '1.8' }), PARAM_ROLLOUTS_VERSION: '1.8' } } },
     { name: 'PARAM_*', value: '1.7', input: { environment: { PARAM_ROLLOUTS_VERSION: '1.7' } } },
     { name: 'Application env', value: '1.6', input: { environment: { ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: '1.6' } } },
     { name: 'config file', value: '1.5', input: { config: 'rolloutsVersion: "1.5"\n' } },
@@ -40,7 +41,7 @@ describe('precedence', () => {
       const present = sources.slice(index);
       const { settings, diagnostics } = resolve({
         flags: Object.assign({}, ...present.map((source) => source.input.flags)),
-        environment: Object.assign({}, ...present.map((source) => source.input.environment)),
+        environment: Object.assign({}, ...present.map((source) => source.input.environment).reverse()),
         config: present.map((source) => source.input.config).find((config) => config !== undefined),
       });
       assert.deepEqual(diagnostics, []);
@@ -189,6 +190,26 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
     assert.equal(d.code, 'parameter-repeated');
     assert.equal(d.message, 'parameter rollouts-version in ARGOCD_APP_PARAMETERS is given twice: as ARGOCD_APP_PARAMETERS[0] and as ARGOCD_APP_PARAMETERS[2]');
     assert.equal(settings.rolloutsVersion, '1.6', 'the first stands until the error stops the render; the second never wins silently');
+  });
+
+  test('a PARAM_ variable that disagrees with ARGOCD_APP_PARAMETERS, which Argo CD derives it from, is an error naming both', () => {
+    const environment = {
+      ARGOCD_APP_PARAMETERS: appParameters({ name: 'exclude', array: ['a', 'b'] }, { name: 'rollouts-version', string: '1.8' }),
+      PARAM_EXCLUDE_0: 'a',
+      PARAM_EXCLUDE_1: 'c',
+      PARAM_EXCLUDE_2: 'd',
+      PARAM_ROLLOUTS_VERSION: '1.6',
+    };
+    assert.deepEqual(
+      resolve({ environment }).diagnostics.map((d) => [d.code, d.message]),
+      [
+        ['parameter-repeated', 'parameter PARAM_EXCLUDE_1 is given twice: as ARGOCD_APP_PARAMETERS[0] and as PARAM_EXCLUDE_1 with another value'],
+        ['parameter-repeated', 'parameter PARAM_EXCLUDE_2 is given twice: as ARGOCD_APP_PARAMETERS[0] and as PARAM_EXCLUDE_2 with another value'],
+        ['parameter-repeated', 'parameter PARAM_ROLLOUTS_VERSION is given twice: as ARGOCD_APP_PARAMETERS[1] and as PARAM_ROLLOUTS_VERSION with another value'],
+      ],
+    );
+    const agreeing = { ...environment, PARAM_EXCLUDE_1: 'b', PARAM_EXCLUDE_2: undefined, PARAM_ROLLOUTS_VERSION: '1.8' };
+    assert.deepEqual(resolve({ environment: agreeing }).diagnostics, [], 'what Argo CD derives is no second value');
   });
 
   test('an array item given twice as PARAM_* (PARAM_EXCLUDE_1 and PARAM_EXCLUDE_01) is an error naming both', () => {

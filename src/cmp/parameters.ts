@@ -64,8 +64,11 @@ function unknownParameter(source: string, given: string, known: Iterable<string>
   return diagnostic('unknown-setting', `${source}: not a parameter of this plugin`, undefined, unknownNameHint(given, [...known]));
 }
 
-function readAppParameters(text: string | undefined): { values: SourcedValue[]; names: string[]; diagnostics: Diagnostic[] } {
-  const result = { values: [] as SourcedValue[], names: [] as string[], diagnostics: [] as Diagnostic[] };
+/** What ARGOCD_APP_PARAMETERS gave, by the PARAM_ variable Argo CD derives from each entry. */
+type GivenByVariable = Map<string, { entry: z.infer<typeof parameterEntry>; index: number }>;
+
+function readAppParameters(text: string | undefined): { values: SourcedValue[]; given: GivenByVariable; diagnostics: Diagnostic[] } {
+  const result = { values: [] as SourcedValue[], given: new Map() as GivenByVariable, diagnostics: [] as Diagnostic[] };
   const firstIndex = new Map<string, number>();
   // Unset when the plugin has no parameters section, `null` when it is empty.
   if (text === undefined || text.trim() === 'null') return result;
@@ -88,7 +91,7 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
       result.diagnostics.push(malformed(`${APP_PARAMETERS}[${index}] ${quoteInput(raw)}: ${problems.join('; ')}`));
       return;
     }
-    result.names.push(entry.name);
+    if (!result.given.has(paramVariableName(entry.name))) result.given.set(paramVariableName(entry.name), { entry, index });
     const source = `parameter ${inputName(entry.name)} in ${APP_PARAMETERS}`;
     const first = firstIndex.get(entry.name);
     if (first !== undefined) {
@@ -111,16 +114,39 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
   return result;
 }
 
-function readParamVariables(environment: Record<string, string | undefined>, appNames: string[]) {
+/**
+ * The ARGOCD_APP_PARAMETERS entry a PARAM_ variable is derived from (PARAM_<NAME>, or PARAM_<NAME>_<i> or _<KEY>), if
+ * any, and what Argo CD would have set it to: undefined for a map key, which no setting takes. Only prefixes as long
+ * as some entry's variable are looked up, so a long name costs no more than its length times the entries' lengths.
+ */
+function derivedFrom(variable: string, given: GivenByVariable, lengths: ReadonlySet<number>): { origin: string; expected: string | undefined } | undefined {
+  for (let end = variable.length; end > 0; end = variable.lastIndexOf('_', end - 1)) {
+    const found = lengths.has(end) ? given.get(variable.slice(0, end)) : undefined;
+    if (!found) continue;
+    const origin = `${APP_PARAMETERS}[${found.index}]`;
+    const rest = variable.slice(end + 1);
+    if (rest === '') return { origin, expected: found.entry.string };
+    return { origin, expected: /^\d+$/.test(rest) && found.entry.array ? (found.entry.array[Number(rest)] ?? '') : undefined };
+  }
+  return undefined;
+}
+
+function readParamVariables(environment: Record<string, string | undefined>, given: GivenByVariable) {
   const values: SourcedValue[] = [];
   const diagnostics: Diagnostic[] = [];
   const items = new Map<SettingKey, { index: number; value: string; variable: string }[]>();
-  // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice.
-  const carried = appNames.map(paramVariableName);
   const variables = Object.keys(environment).filter((name) => name.startsWith('PARAM_')).sort();
+  const lengths = new Set([...given.keys()].map((base) => base.length));
   for (const variable of variables) {
     const value = environment[variable];
-    if (value === undefined || carried.some((base) => variable === base || variable.startsWith(`${base}_`))) continue;
+    if (value === undefined) continue;
+    // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice. One that
+    // says otherwise was set by someone else, and which value is meant cannot be told.
+    const derived = derivedFrom(variable, given, lengths);
+    if (derived) {
+      if (derived.expected !== undefined && derived.expected !== value) diagnostics.push(givenTwice(`parameter ${inputName(variable)}`, derived.origin, `${variable} with another value`));
+      continue;
+    }
     const stringKey = keyByVariable.get(variable);
     const item = /^(.+)_(\d+)$/.exec(variable);
     const itemKey = item && keyByVariable.get(item[1]!);
@@ -148,6 +174,6 @@ function readParamVariables(environment: Record<string, string | undefined>, app
 /** Reads the parameter variables of a CMP command's environment. */
 export function readParameters(environment: Record<string, string | undefined>): ParameterValues {
   const app = readAppParameters(environment[APP_PARAMETERS]);
-  const variables = readParamVariables(environment, app.names);
+  const variables = readParamVariables(environment, app.given);
   return { appParameters: app.values, paramVariables: variables.values, diagnostics: [...app.diagnostics, ...variables.diagnostics] };
 }
