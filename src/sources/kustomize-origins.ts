@@ -49,10 +49,10 @@ export interface BuildMetadata {
   patchedIn: string[];
 }
 
-/** A YAML value the annotations or a kustomization hold, undefined when it does not parse. */
-function yamlValue(text: string): unknown {
+/** A YAML value the annotations or a kustomization hold, undefined when it does not parse (or nests deeper). */
+function yamlValue(text: string, maxDepth = 10): unknown {
   try {
-    return load(text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth: 20 });
+    return load(text, { schema: CORE_SCHEMA, maxAliases: 0, maxDepth });
   } catch {
     return undefined;
   }
@@ -181,7 +181,7 @@ export function kustomizeSourceFinder(options: SourceFinderOptions): (rendered: 
     let patches = patchCache.get(kustomizationPath);
     if (!patches) {
       const file = readInside(kustomizationPath);
-      const kustomization = file ? yamlValue(file.text) : undefined;
+      const kustomization = file ? yamlValue(file.text, limits.maxDepth.value) : undefined;
       const entries = isRecord(kustomization)
         ? [
             ...list(kustomization.patchesStrategicMerge).map((path) => ({ path, target: undefined })),
