@@ -81,8 +81,14 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** The stand-in's pid once it has written it (the file exists a moment before its content does), else 0. */
+function startedAs(pidFile: string): number {
+  return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
+}
+
 async function assertGroupGone(pidFile: string): Promise<void> {
-  const group = Number(readFileSync(pidFile, 'utf8'));
+  const group = startedAs(pidFile);
+  assert.ok(group > 0, 'the stand-in wrote its pid');
   // The stand-in leads its own group: the plugin started it detached.
   await waitFor(() => groupMembers(group).length === 0, `process group ${group} is gone (left: ${groupMembers(group).join(', ')})`);
 }
@@ -123,7 +129,7 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     const { dir, kustomize, pidFile } = app(HANG);
     const stop = new AbortController();
     const pending = generate(dir, [`--kustomize-path=${kustomize}`], {}, stop.signal);
-    await waitFor(() => existsSync(pidFile), 'the stand-in started');
+    await waitFor(() => startedAs(pidFile) > 0, 'the stand-in started');
     stop.abort();
     const result = await pending;
     assert.equal(result.stdout, '');
