@@ -2,8 +2,9 @@
 # The canary-mapping sidecar image for argocd-repo-server (docs/install.md): the bundle on PATH as canary-mapping,
 # cmp-plugin.yaml baked in where the cmp-server reads it, and a pinned Kustomize. Build from the repository root:
 #   docker build -t registry.example.com/platform/canary-mapping-plugin:0.1.0 .
-# Base images are pinned by version; to pin them by digest as well, see docs/install.md.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Base images are pinned by version; to pin them by digest as well, see docs/install.md. Node.js 24, an LTS line
+# (Node.js 20 reached its end of life in April 2026); the bundle itself still runs on Node.js 20.
+ARG NODE_IMAGE=node:24.19.0-bookworm-slim
 
 # 1. The bundle: one executable file, dist/canary-mapping, built exactly as on a developer's machine.
 FROM ${NODE_IMAGE} AS build

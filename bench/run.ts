@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { formatHostile, measureHostile, type HostileRow } from './hostile.js';
 import { writeTree, type Tree } from './tree.js';
 
 // Compiled to build/bench/run.js, so the repository root is two levels up.
@@ -421,17 +422,20 @@ function main(): void {
   const sizes = sizesFromEnv();
   const work = mkdtempSync(join(tmpdir(), 'canary-bench-'));
   let measured: Measured;
+  let hostile: HostileRow[];
   try {
     measured = measureAll(rowSpecs(sizes), work);
+    process.stdout.write('hostile inputs (issue 10):\n');
+    hostile = measureHostile(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const checked = TARGETS.map((spec) => check(spec, sizes, measured));
-  process.stdout.write(`\n${formatTable(measured.rows)}\n\ntargets:\n${checked.map(formatTarget).join('\n')}\n`);
-  process.stdout.write(`\nfor README, "Performance":\n\n${readmeTables(measured.rows, checked)}\n`);
+  process.stdout.write(`\n${formatTable(measured.rows)}\n\nhostile inputs:\n${formatHostile(hostile)}\n\ntargets:\n${checked.map(formatTarget).join('\n')}\n`);
+  process.stdout.write(`\nfor docs/performance.md:\n\n${readmeTables(measured.rows, checked)}\n`);
 
   const machine = { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', kubectl: measured.kubectl };
-  const results = { generatedAt: new Date().toISOString(), machine, rssMethod: measured.rssMethod, sizes, rows: measured.rows, targets: checked };
+  const results = { generatedAt: new Date().toISOString(), machine, rssMethod: measured.rssMethod, sizes, rows: measured.rows, hostile, targets: checked };
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\nwrote ${RESULTS}\n`);

@@ -6,12 +6,11 @@
 // installed where this project is developed and tested.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse as parseYaml } from 'yaml';
-import { argoObjects } from './support/argo-reading.js';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { repoRoot } from './support/repo.js';
 
 type Obj = Record<string, any>;
@@ -51,13 +50,31 @@ const appParameters = [
   { name: 'exclude', array: ['tests/**'] },
 ];
 
-const tempDirs: string[] = [];
+/** True when a user that is neither owner nor in the group can enter `dir` (UID 999 in the sidecar). */
+function enterableByOthers(dir: string): boolean {
+  for (let current = realpathSync(dir); ; current = dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (current === dirname(current)) return true;
+  }
+}
+
+/**
+ * Where this test's directories go. Running as UID 999, the plugin must reach them whatever the modes of the checkout
+ * and of TMPDIR (a clone in a `mktemp -d` directory, a checkout under /root, a private TMPDIR are all mode 700): the
+ * first of TMPDIR and the usual system temp dirs that every user can enter, with a directory of the test's own in it.
+ */
+const tempBase = (() => {
+  const parent = runAsArgoCd ? [tmpdir(), '/tmp', '/var/tmp', '/dev/shm'].find((dir) => existsSync(dir) && enterableByOthers(dir)) : tmpdir();
+  if (!parent) throw new Error(`no temp directory that UID ${ARGOCD_UID} can enter: TMPDIR (${tmpdir()}), /tmp, /var/tmp and /dev/shm are all closed to other users`);
+  const base = mkdtempSync(join(parent, 'canary-mapping-contract-'));
+  chmodSync(base, 0o755);
+  return base;
+})();
 
 /** mkdtemp makes 0700 directories; the plugin runs as another user, so it must be able to enter them. */
 function tempDir(label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `canary-mapping-contract-${label}-`));
+  const dir = mkdtempSync(join(tempBase, `${label}-`));
   chmodSync(dir, 0o755);
-  tempDirs.push(dir);
   return dir;
 }
 
@@ -161,29 +178,14 @@ function buildRepository(): string {
   return source;
 }
 
-/** True when a user that is neither owner nor in the group can reach and run `path` (UID 999 in the sidecar). */
-function reachableByOthers(path: string): boolean {
-  const real = realpathSync(path);
-  if ((statSync(real).mode & 0o005) !== 0o005) return false;
-  for (let dir = dirname(real); ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dir === dirname(dir)) return true;
-  }
-}
-
-/** Puts the bundle on PATH under its bare name, as the image does; returns the bin dir and how it got there. */
-function installExecutable(): { binDir: string; how: string } {
-  const bundle = join(repoRoot, 'dist', 'canary-mapping');
+/** Puts a copy of the bundle on PATH under its bare name, as the image does, where UID 999 can run it; returns its dir. */
+function installExecutable(): string {
   const binDir = tempDir('bin');
   const target = join(binDir, 'canary-mapping');
-  if (!runAsArgoCd || reachableByOthers(bundle)) {
-    symlinkSync(bundle, target);
-    return { binDir, how: `symlink to ${bundle}` };
-  }
-  // UID 999 cannot reach the repository: run a copy, which needs nothing beside it.
-  copyFileSync(bundle, target);
+  // The bundle is CommonJS, as an extensionless file is without a package.json that says otherwise.
+  copyFileSync(join(repoRoot, 'dist', 'canary-mapping'), target);
   chmodSync(target, 0o755);
-  return { binDir, how: `copy of ${bundle} (the repository is not reachable by UID ${ARGOCD_UID})` };
+  return binDir;
 }
 
 /** exec without a shell, stdin closed, killed at the deadline: how the cmp-server runs a plugin command. */
@@ -209,16 +211,18 @@ function run(command: string[], cwd: string, env: Record<string, string>): Promi
   });
 }
 
-/** Every object of the output as Argo CD reads it, failing on any problem. */
+/** Every document of a multi-document YAML stream, failing on any parse error. */
 function parseObjects(text: string, what: string): Obj[] {
-  assert.ok(text !== '', `${what}: output`);
-  return argoObjects(text);
+  return parseAllDocuments(text).map((doc, index) => {
+    assert.deepEqual(doc.errors, [], `${what}: document ${index} parses`);
+    return doc.toJS() as Obj;
+  });
 }
 
 const identity = (o: Obj) => `${o.apiVersion} ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 after(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  rmSync(tempBase, { recursive: true, force: true });
 });
 
 const who = runAsArgoCd ? `as UID ${ARGOCD_UID}` : `as the current user (UID ${process.getuid?.() ?? '?'}; not root, cannot switch to ${ARGOCD_UID})`;
@@ -226,11 +230,10 @@ const who = runAsArgoCd ? `as UID ${ARGOCD_UID}` : `as the current user (UID ${p
 describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
   let root = '';
   let binDir = '';
-  let installedHow = '';
 
   before(() => {
     root = shipRepository(buildRepository());
-    ({ binDir, how: installedHow } = installExecutable());
+    binDir = installExecutable();
   });
 
 
@@ -256,7 +259,7 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     assert.ok(!command[0]!.includes('/'), `the generate command calls the executable by its bare name, not ${command[0]}`);
     const cwd = join(root, IDENTITY_PATH);
     const result = await run(command, cwd, argoEnvironment(binDir, IDENTITY_PATH));
-    t.diagnostic(`canary-mapping on PATH: ${installedHow}; ran \`${command.join(' ')}\` ${who}, exit ${result.code}`);
+    t.diagnostic(`canary-mapping on PATH: a copy in ${binDir}; ran \`${command.join(' ')}\` ${who}, exit ${result.code}`);
 
     assert.equal(result.stderr, '', 'nothing on stderr');
     assert.equal(result.code, 0, 'exit status 0');
@@ -365,7 +368,7 @@ describe(`deploy/cmp-plugin-helm.yaml run like the Argo CD cmp-server (${who})`,
   const generate = () => argv(readPlugin(HELM_PLUGIN).spec?.generate, 'generate');
 
   before(() => {
-    ({ binDir } = installExecutable());
+    binDir = installExecutable();
     const repository = tempDir('helm-repository');
     chart = join(repository, CHART_PATH);
     mkdirSync(chart, { recursive: true });

@@ -106,6 +106,15 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('runs Node.js of a supported LTS line (22 or 24: 20 is past its end of life), the image docs/install.md names', () => {
+    const version = /^node:(\d+\.\d+\.\d+)-bookworm-slim$/.exec(runtime.image)?.[1];
+    assert.ok(version && ['22', '24'].includes(version.split('.')[0]!), `${runtime.image} is node:<22 or 24>.x.y-bookworm-slim`);
+    assert.ok(all.every((stage) => stage.image === runtime.image || all.some((other) => other.name === stage.image)), 'every stage builds on the same Node.js');
+    const install = readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8');
+    assert.ok(install.includes(`imagetools inspect ${runtime.image}\``), 'docs/install.md looks up the digest of this image');
+    assert.ok(install.includes(`(\`${runtime.image}\`)`), 'docs/install.md says which Node.js the image runs');
+  });
+
   it('builds the bundle with npm ci and npm run build, from the lock file', () => {
     const build = all.find((stage) => copies(stage).some((copy) => copy.sources.includes('package-lock.json')))!;
     const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);

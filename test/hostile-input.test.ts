@@ -12,6 +12,7 @@ import { argoObjects } from './support/argo-reading.js';
 import { runCli, type CliResult } from '../src/cli/main.js';
 import { repoRoot } from './support/repo.js';
 import { bundle, runBundle } from './support/run-bundle.js';
+import { hostileApps, manyBases, missingMappings } from './support/hostile-apps.js';
 
 type Obj = Record<string, any>;
 
@@ -508,5 +509,42 @@ describe('__proto__ and constructor keys', () => {
       assertFails(await generate(tree(missing)), 'mapping-not-found', new RegExp(`names Mapping ${name}, which is not in this app`));
     }
     assertPrototypeClean();
+  });
+});
+
+describe('inputs that once took more than linear time or overflowed the stack (timed by npm run bench)', () => {
+  // At full size, through the bundle as the bench runs them: a child process keeps their memory out of the tests'.
+  for (const make of hostileApps) {
+    const app = make();
+    it(app.name, async () => {
+      const result = await runBundle(['generate', ...app.args], { cwd: tree(app.files), timeoutMs: 300_000 });
+      assert.equal(result.timedOut, false);
+      if (app.fails) assertFails(result, app.fails);
+      else {
+        assert.deepEqual([result.code, result.stderr], [0, '']);
+        // Counted, not parsed: the output is checked in full by the smaller cases below.
+        assert.equal(result.stdout.match(/^kind: /gm)?.length, Object.values(app.files).join('---\n').match(/^kind: /gm)?.length);
+      }
+    });
+  }
+
+  it('each missing Mapping is reported where the Rollout names it, counted in full', async () => {
+    const app = missingMappings(3, 1_000);
+    const result = await generate(tree(app.files), app.args);
+    assertFails(result, 'mapping-not-found', /^rollout\.yaml:25:15: error\[mapping-not-found\]: Rollout shop\/web names Mapping missing0, which is not in this app/m);
+    assert.match(result.stderr, /^rollout\.yaml:124:15: error\[mapping-not-found\]: Rollout shop\/web names Mapping missing99, /m);
+    assert.match(result.stderr, /^canary-mapping: 1000 problems \(the first 100 are shown\); nothing was rendered$/m);
+  });
+
+  it('every base of a Rollout naming thousands is rewritten', async () => {
+    const rendered = assertRendered(await generate(tree(manyBases(300).files)));
+    const rewritten = rendered.filter((o) => o.kind === 'Mapping' && o.metadata.annotations?.['canary-mapping.dev/original-service'] === 'https://web:443');
+    assert.equal(rewritten.length, 300);
+  });
+
+  it('the worst glob within the bounds still excludes what it matches, at any depth', async () => {
+    const app = hostileApps[4]!();
+    const files = { ...app.files, [`${'d/'.repeat(59)}${'z'.repeat(120)}.yaml`]: 'not: [valid' };
+    assertRendered(await generate(tree(files), app.args));
   });
 });

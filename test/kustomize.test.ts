@@ -3,9 +3,9 @@
 // `kubectl kustomize`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../src/cli/main.js';
 import { kustomizeCommand, kustomizeMessage } from '../src/sources/kustomize.js';
@@ -81,8 +81,14 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** The stand-in's pid once it has written it (the file exists a moment before its content does), else 0. */
+function startedAs(pidFile: string): number {
+  return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
+}
+
 async function assertGroupGone(pidFile: string): Promise<void> {
-  const group = Number(readFileSync(pidFile, 'utf8'));
+  const group = startedAs(pidFile);
+  assert.ok(group > 0, 'the stand-in wrote its pid');
   // The stand-in leads its own group: the plugin started it detached.
   await waitFor(() => groupMembers(group).length === 0, `process group ${group} is gone (left: ${groupMembers(group).join(', ')})`);
 }
@@ -91,12 +97,19 @@ async function assertGroupGone(pidFile: string): Promise<void> {
 const HANG = 'sleep 60 &\nwait';
 
 describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /proc to see process groups' }, () => {
-  it('runs kustomize-path with `build`, kustomize-args and `.`, in the app directory, without a shell; the output goes through the pipeline', async () => {
-    const { dir, kustomize } = app(`printf '%s\\n' "$PWD" "$@" > args.txt\ncat app.yaml`);
+  it('runs kustomize-path with `build`, kustomize-args and a wrapper kustomization of the app, in the app directory, without a shell; the output goes through the pipeline', async () => {
+    const { dir, kustomize } = app(`printf '%s\\n' "$PWD" "$@" > args.txt\nfor last; do :; done\ncp "$last/kustomization.yaml" wrapper.yaml\ncat app.yaml`);
     const result = await generate(dir, [`--kustomize-path=${kustomize}`, '--kustomize-args=--enable-helm', '--kustomize-args=--load-restrictor=LoadRestrictionsNone']);
     assert.equal(result.stderr, '');
     assert.equal(result.exitCode, 0);
-    assert.deepEqual(readFileSync(join(dir, 'args.txt'), 'utf8').split('\n'), [dir, 'build', '--enable-helm', '--load-restrictor=LoadRestrictionsNone', '.', '']);
+    const args = readFileSync(join(dir, 'args.txt'), 'utf8').split('\n');
+    assert.deepEqual(args.slice(0, 4), [dir, 'build', '--enable-helm', '--load-restrictor=LoadRestrictionsNone']);
+    const wrapper = args[4]!;
+    assert.ok(wrapper.startsWith(join(realpathSync(tmpdir()), 'canary-mapping-kustomize-')), wrapper);
+    assert.equal(existsSync(wrapper), false, 'the wrapper is removed');
+    // The app by relative path: Kustomize refuses an absolute directory as a resource.
+    const [, appPath] = /^resources:\n {2}- "(\.\.\/[^"]+)"\nbuildMetadata: \[originAnnotations, transformerAnnotations\]\n$/.exec(readFileSync(join(dir, 'wrapper.yaml'), 'utf8')) ?? [];
+    assert.equal(appPath && resolve(wrapper, appPath), realpathSync(dir));
     assert.match(result.stdout, /canary-mapping\.dev\/original-service: https:\/\/identity:443/, 'the base Mapping was made clone-safe');
   });
 
@@ -116,7 +129,7 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     const { dir, kustomize, pidFile } = app(HANG);
     const stop = new AbortController();
     const pending = generate(dir, [`--kustomize-path=${kustomize}`], {}, stop.signal);
-    await waitFor(() => existsSync(pidFile), 'the stand-in started');
+    await waitFor(() => startedAs(pidFile) > 0, 'the stand-in started');
     stop.abort();
     const result = await pending;
     assert.equal(result.stdout, '');
@@ -124,20 +137,23 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     await assertGroupGone(pidFile);
   });
 
-  it('on SIGTERM the executable kills the process group and exits non-zero with nothing on stdout', async () => {
-    const { dir, kustomize, pidFile } = app(HANG);
+  it('on SIGTERM the executable kills the process group and exits non-zero with nothing on stdout, leaving no wrapper behind', async () => {
+    const { dir, kustomize, pidFile } = app(`for last; do :; done\necho "$last" > wrapper.txt\n${HANG}`);
     const bundle = join(repoRoot, 'dist', 'canary-mapping');
     const child = spawn(process.execPath, [bundle, 'generate', '.', `--kustomize-path=${kustomize}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = { stdout: '', stderr: '' };
     child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
     const exited = new Promise<string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? String(code))));
-    await waitFor(() => existsSync(pidFile), 'the stand-in started');
+    await waitFor(() => existsSync(join(dir, 'wrapper.txt')), 'the stand-in started');
     child.kill('SIGTERM');
     assert.equal(await exited, 'SIGTERM', 'ended by the signal, as it would have been without Kustomize');
     assert.equal(output.stdout, '');
     assert.equal(output.stderr, 'canary-mapping: stopped by SIGTERM; nothing was rendered\n');
     await assertGroupGone(pidFile);
+    const wrapper = readFileSync(join(dir, 'wrapper.txt'), 'utf8').trim();
+    assert.match(wrapper, /canary-mapping-kustomize-/);
+    assert.equal(existsSync(wrapper), false, 'the wrapper kustomization is removed before the signal ends the plugin');
   });
 
   it("reports a failure with Kustomize's message, the exit status and repository paths, not the checkout's", async () => {
@@ -149,6 +165,15 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
       result.stderr.split('\n')[0],
       'apps/identity/kustomization.yaml: error[kustomize-failed]: `kustomize build apps/identity` failed with exit status 3: accumulating resources: lstat apps/identity/missing.yaml: no such file or directory',
     );
+  });
+
+  it("reports Kustomize's message as a build of the app directory would print it, without the wrapper's layer", async () => {
+    for (const layer of ['recursed accumulation of', "couldn't make target for"]) {
+      const message = `accumulating resources: accumulation err='accumulating resources from '../app': '$PWD' must resolve to a file': ${layer} path '$PWD': invalid Kustomization: yaml: line 1: did not find expected node content`;
+      const { dir, kustomize } = app(`echo "Error: ${message}" >&2\nexit 1`);
+      const result = await generate(dir, [`--kustomize-path=${kustomize}`]);
+      assert.equal(result.stderr.split('\n')[0], 'kustomization.yaml: error[kustomize-failed]: `kustomize build .` failed with exit status 1: invalid Kustomization: yaml: line 1: did not find expected node content');
+    }
   });
 
   it('source directory reads the files as they are; source kustomize needs no kustomization file to run', async () => {

@@ -30,7 +30,8 @@ describe('precedence', () => {
   // Highest first; each case drops the sources above it.
   const sources: { name: string; value: string; input: Parameters<typeof resolve>[0] }[] = [
     { name: 'flag', value: '1.9', input: { flags: { rolloutsVersion: '1.9' } } },
-    { name: 'ARGOCD_APP_PARAMETERS', value: '1.8', input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'rollouts-version', string: '1.8' }) } } },
+    // With the PARAM_ variable Argo CD derives from it, which takes the place of a lower PARAM_ source's.
+    { name: 'ARGOCD_APP_PARAMETERS', value: '1.8', input: { environment: { ARGOCD_APP_PARAMETERS: appParameters({ name: 'rollouts-version', string: '1.8' }), PARAM_ROLLOUTS_VERSION: '1.8' } } },
     { name: 'PARAM_*', value: '1.7', input: { environment: { PARAM_ROLLOUTS_VERSION: '1.7' } } },
     { name: 'Application env', value: '1.6', input: { environment: { ARGOCD_ENV_CANARY_MAPPING_ROLLOUTS_VERSION: '1.6' } } },
     { name: 'config file', value: '1.5', input: { config: 'rolloutsVersion: "1.5"\n' } },
@@ -40,7 +41,7 @@ describe('precedence', () => {
       const present = sources.slice(index);
       const { settings, diagnostics } = resolve({
         flags: Object.assign({}, ...present.map((source) => source.input.flags)),
-        environment: Object.assign({}, ...present.map((source) => source.input.environment)),
+        environment: Object.assign({}, ...present.map((source) => source.input.environment).reverse()),
         config: present.map((source) => source.input.config).find((config) => config !== undefined),
       });
       assert.deepEqual(diagnostics, []);
@@ -190,6 +191,41 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
     assert.equal(variable.hint, 'did you mean PARAM_MAX_DEPTH?');
   });
 
+  test('a parameter given twice in ARGOCD_APP_PARAMETERS is an error naming both entries; neither value is taken', () => {
+    const parameters = appParameters({ name: 'rollouts-version', string: '1.6' }, { name: 'strategy', string: 'clone-safe' }, { name: 'rollouts-version', string: '1.8' });
+    const { settings, diagnostics } = resolve({ environment: { ARGOCD_APP_PARAMETERS: parameters } });
+    const d = single(diagnostics);
+    assert.equal(d.code, 'parameter-repeated');
+    assert.equal(d.message, 'parameter rollouts-version in ARGOCD_APP_PARAMETERS is given twice: as ARGOCD_APP_PARAMETERS[0] and as ARGOCD_APP_PARAMETERS[2]');
+    assert.equal(settings.rolloutsVersion, '1.6', 'the first stands until the error stops the render; the second never wins silently');
+  });
+
+  test('a PARAM_ variable that disagrees with ARGOCD_APP_PARAMETERS, which Argo CD derives it from, is an error naming both', () => {
+    const environment = {
+      ARGOCD_APP_PARAMETERS: appParameters({ name: 'exclude', array: ['a', 'b'] }, { name: 'rollouts-version', string: '1.8' }),
+      PARAM_EXCLUDE_0: 'a',
+      PARAM_EXCLUDE_1: 'c',
+      PARAM_EXCLUDE_2: 'd',
+      PARAM_ROLLOUTS_VERSION: '1.6',
+    };
+    assert.deepEqual(
+      resolve({ environment }).diagnostics.map((d) => [d.code, d.message]),
+      [
+        ['parameter-repeated', 'parameter PARAM_EXCLUDE_1 is given twice: as ARGOCD_APP_PARAMETERS[0] and as PARAM_EXCLUDE_1 with another value'],
+        ['parameter-repeated', 'parameter PARAM_EXCLUDE_2 is given twice: as ARGOCD_APP_PARAMETERS[0] and as PARAM_EXCLUDE_2 with another value'],
+        ['parameter-repeated', 'parameter PARAM_ROLLOUTS_VERSION is given twice: as ARGOCD_APP_PARAMETERS[1] and as PARAM_ROLLOUTS_VERSION with another value'],
+      ],
+    );
+    const agreeing = { ...environment, PARAM_EXCLUDE_1: 'b', PARAM_EXCLUDE_2: undefined, PARAM_ROLLOUTS_VERSION: '1.8' };
+    assert.deepEqual(resolve({ environment: agreeing }).diagnostics, [], 'what Argo CD derives is no second value');
+  });
+
+  test('an array item given twice as PARAM_* (PARAM_EXCLUDE_1 and PARAM_EXCLUDE_01) is an error naming both', () => {
+    const d = single(resolve({ environment: { PARAM_EXCLUDE_0: 'a', PARAM_EXCLUDE_1: 'b', PARAM_EXCLUDE_01: 'c' } }).diagnostics);
+    assert.equal(d.code, 'parameter-repeated');
+    assert.equal(d.message, 'item 1 of PARAM_EXCLUDE_<i> is given twice: as PARAM_EXCLUDE_01 and as PARAM_EXCLUDE_1');
+  });
+
   test('unknown PARAM_* variables', () => {
     const d = single(resolve({ environment: { PARAM_ROLLOUTSVERSION: '1.6' } }).diagnostics);
     assert.equal(d.code, 'unknown-setting');
@@ -199,6 +235,45 @@ describe('ARGOCD_APP_PARAMETERS and PARAM_*', () => {
 });
 
 describe('Application env', () => {
+  test('list values split at commas outside braces: `*.{test,fixture}.yaml` is one glob', () => {
+    const { settings, diagnostics } = resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: '*.{test,fixture}.yaml, tests/{a,{b,c}}/** ,x.yaml' } });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(settings.exclude, ['*.{test,fixture}.yaml', 'tests/{a,{b,c}}/**', 'x.yaml']);
+  });
+
+  test('unbalanced braces in a glob are an error naming the source, from env, a parameter or the config file', () => {
+    const fromEnv = (value: string) => resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: value } }).diagnostics.map((d) => [d.code, d.message]);
+    assert.deepEqual(fromEnv('*.{test,yaml}},ok.yaml'), [
+      ['invalid-setting', 'item 0 of ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: invalid value "*.{test,yaml}}": `}` at character 14 closes no `{` (match a literal brace with [}])'],
+    ]);
+    assert.deepEqual(fromEnv('ok.yaml,*.{test,yaml'), [
+      ['invalid-setting', 'item 1 of ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: invalid value "*.{test,yaml": a `{` is never closed (match a literal brace with [{])'],
+    ]);
+    const fromParameter = single(resolve({ environment: { PARAM_EXCLUDE_0: 'a}' } }).diagnostics);
+    assert.match(fromParameter.message, /^item 0 of PARAM_EXCLUDE_<i>: invalid value "a}": `}` at character 2 closes no `{`/);
+    const fromConfig = single(resolve({ config: 'exclude:\n  - ok.yaml\n  - "{a,b"\n' }).diagnostics);
+    assert.equal(fromConfig.location && formatLocation(fromConfig.location), `${CONFIG}:3:5`);
+    assert.match(fromConfig.message, /a `\{` is never closed/);
+  });
+
+  test('globs over the complexity bounds are errors naming the setting: length, `**` count, brace depth', () => {
+    const cases: [string, RegExp][] = [
+      ['a'.repeat(257), /a glob is at most 256 characters long; this one has 257/],
+      ['**/'.repeat(9), /a glob has at most 8 `\*\*`/],
+      [`${'{a,'.repeat(9)}b${'}'.repeat(9)}`, /braces nest at most 8 deep in a glob/],
+      ['{'.repeat(5000), /a glob is at most 256 characters long/],
+    ];
+    for (const [glob, message] of cases) {
+      const d = single(resolve({ flags: { exclude: [glob] } }).diagnostics);
+      assert.equal(d.code, 'invalid-setting');
+      assert.match(d.message, /^item 0 of flag --exclude: /);
+      assert.match(d.message, message);
+      assert.match(d.hint ?? '', /A glob has at most 256 characters, 8 `\*\*` and 8 levels of braces/);
+    }
+    const limit = '**/'.repeat(8) + `${'{a,'.repeat(8)}b${'}'.repeat(8)}`;
+    assert.deepEqual(resolve({ flags: { exclude: [limit, 'x'.repeat(256)] } }).diagnostics, [], 'globs at the bounds are accepted');
+  });
+
   test('other ARGOCD_ENV_* variables belong to the user', () => {
     assert.deepEqual(resolve({ environment: { ARGOCD_ENV_FOO: 'x', ARGOCD_ENV_CANARY: 'y' } }).diagnostics, []);
   });

@@ -120,6 +120,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
       'invalid-setting': 'a bad value for a setting; the message says what was expected',
       'setting-collection-mismatch': 'a list where one value belongs (or the reverse), or a flag given more than once',
       'parameters-malformed': '`ARGOCD_APP_PARAMETERS` is not the JSON array Argo CD writes',
+      'parameter-repeated': 'one parameter given twice (two entries of one name in `ARGOCD_APP_PARAMETERS`, a `PARAM_*` variable that disagrees with it, or `PARAM_EXCLUDE_1` and `PARAM_EXCLUDE_01`); the message names both places',
       'config-syntax': '`.canary-mapping.yaml` is not valid YAML',
       'config-not-a-map': '`.canary-mapping.yaml` is not a YAML map',
       'config-multiple-documents': '`.canary-mapping.yaml` holds more than one YAML document',

@@ -10,7 +10,7 @@ import { solveCloneSafe } from '../canary/clone-safe-solver.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
 import { cloneSafeRemedies } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import { lookUpBase } from '../core/base-mappings.js';
+import { lookUpBase, mappingsNamed } from '../core/base-mappings.js';
 import { indexObjects, type Indexed } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
@@ -291,7 +291,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
   const dialsStable = sameHost(stable.host, stableService);
   const canaryName = canaryMappingName(base.name);
-  const live = lookup.mappings.find((m) => m.name === canaryName && m.namespace === namespace && m.group === base.group && m.kind === base.kind);
+  const live = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === namespace && m.group === base.group && m.kind === base.kind);
   const guarded = live !== undefined && getPath(metadataOf(live.manifest.object).labels, [GUARD_LABEL]) === 'true';
   const context: DeclarationContext = {
     base: parsed.url,

@@ -55,12 +55,21 @@ function mismatch(source: string, given: Kind, key: SettingKey): Diagnostic {
   );
 }
 
+/** A parameter given twice: the value a source would keep is not clear, so neither is taken. */
+function givenTwice(what: string, first: string, second: string): Diagnostic {
+  return diagnostic('parameter-repeated', `${what} is given twice: as ${first} and as ${second}`, undefined, 'give each parameter once in spec.source.plugin.parameters of the Application');
+}
+
 function unknownParameter(source: string, given: string, known: Iterable<string>): Diagnostic {
   return diagnostic('unknown-setting', `${source}: not a parameter of this plugin`, undefined, unknownNameHint(given, [...known]));
 }
 
-function readAppParameters(text: string | undefined): { values: SourcedValue[]; names: string[]; diagnostics: Diagnostic[] } {
-  const result = { values: [] as SourcedValue[], names: [] as string[], diagnostics: [] as Diagnostic[] };
+/** What ARGOCD_APP_PARAMETERS gave, by the PARAM_ variable Argo CD derives from each entry. */
+type GivenByVariable = Map<string, { entry: z.infer<typeof parameterEntry>; index: number }>;
+
+function readAppParameters(text: string | undefined): { values: SourcedValue[]; given: GivenByVariable; diagnostics: Diagnostic[] } {
+  const result = { values: [] as SourcedValue[], given: new Map() as GivenByVariable, diagnostics: [] as Diagnostic[] };
+  const firstIndex = new Map<string, number>();
   // Unset when the plugin has no parameters section, `null` when it is empty.
   if (text === undefined || text.trim() === 'null') return result;
   let list: unknown;
@@ -82,8 +91,14 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
       result.diagnostics.push(malformed(`${APP_PARAMETERS}[${index}] ${quoteInput(raw)}: ${problems.join('; ')}`));
       return;
     }
-    result.names.push(entry.name);
+    if (!result.given.has(paramVariableName(entry.name))) result.given.set(paramVariableName(entry.name), { entry, index });
     const source = `parameter ${inputName(entry.name)} in ${APP_PARAMETERS}`;
+    const first = firstIndex.get(entry.name);
+    if (first !== undefined) {
+      result.diagnostics.push(givenTwice(source, `${APP_PARAMETERS}[${first}]`, `${APP_PARAMETERS}[${index}]`));
+      return;
+    }
+    firstIndex.set(entry.name, index);
     const key = keyByName.get(entry.name);
     if (!key) {
       result.diagnostics.push(unknownParameter(source, entry.name, keyByName.keys()));
@@ -99,16 +114,39 @@ function readAppParameters(text: string | undefined): { values: SourcedValue[]; 
   return result;
 }
 
-function readParamVariables(environment: Record<string, string | undefined>, appNames: string[]) {
+/**
+ * The ARGOCD_APP_PARAMETERS entry a PARAM_ variable is derived from (PARAM_<NAME>, or PARAM_<NAME>_<i> or _<KEY>), if
+ * any, and what Argo CD would have set it to: undefined for a map key, which no setting takes. Only prefixes as long
+ * as some entry's variable are looked up, so a long name costs no more than its length times the entries' lengths.
+ */
+function derivedFrom(variable: string, given: GivenByVariable, lengths: ReadonlySet<number>): { origin: string; expected: string | undefined } | undefined {
+  for (let end = variable.length; end > 0; end = variable.lastIndexOf('_', end - 1)) {
+    const found = lengths.has(end) ? given.get(variable.slice(0, end)) : undefined;
+    if (!found) continue;
+    const origin = `${APP_PARAMETERS}[${found.index}]`;
+    const rest = variable.slice(end + 1);
+    if (rest === '') return { origin, expected: found.entry.string };
+    return { origin, expected: /^\d+$/.test(rest) && found.entry.array ? (found.entry.array[Number(rest)] ?? '') : undefined };
+  }
+  return undefined;
+}
+
+function readParamVariables(environment: Record<string, string | undefined>, given: GivenByVariable) {
   const values: SourcedValue[] = [];
   const diagnostics: Diagnostic[] = [];
-  const items = new Map<SettingKey, { index: number; value: string }[]>();
-  // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice.
-  const carried = appNames.map(paramVariableName);
+  const items = new Map<SettingKey, { index: number; value: string; variable: string }[]>();
   const variables = Object.keys(environment).filter((name) => name.startsWith('PARAM_')).sort();
+  const lengths = new Set([...given.keys()].map((base) => base.length));
   for (const variable of variables) {
     const value = environment[variable];
-    if (value === undefined || carried.some((base) => variable === base || variable.startsWith(`${base}_`))) continue;
+    if (value === undefined) continue;
+    // Argo CD derives these from ARGOCD_APP_PARAMETERS: reading them again would report every problem twice. One that
+    // says otherwise was set by someone else, and which value is meant cannot be told.
+    const derived = derivedFrom(variable, given, lengths);
+    if (derived) {
+      if (derived.expected !== undefined && derived.expected !== value) diagnostics.push(givenTwice(`parameter ${inputName(variable)}`, derived.origin, `${variable} with another value`));
+      continue;
+    }
     const stringKey = keyByVariable.get(variable);
     const item = /^(.+)_(\d+)$/.exec(variable);
     const itemKey = item && keyByVariable.get(item[1]!);
@@ -116,15 +154,19 @@ function readParamVariables(environment: Record<string, string | undefined>, app
       if (settingsTable[stringKey].collectionType === 'string') values.push({ key: stringKey, value, source: variable });
       else diagnostics.push(mismatch(variable, 'string', stringKey));
     } else if (item && itemKey) {
-      if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value }]);
+      if (settingsTable[itemKey].collectionType === 'array') items.set(itemKey, [...(items.get(itemKey) ?? []), { index: Number(item[2]), value, variable }]);
       else diagnostics.push(mismatch(variable, 'array', itemKey));
     } else {
       diagnostics.push(unknownParameter(inputName(variable), variable, keyByVariable.keys()));
     }
   }
   for (const [key, list] of items) {
-    const value = list.sort((a, b) => a.index - b.index).map((entry) => entry.value);
-    values.push({ key, value, source: `${paramVariableName(parameterName(key))}_<i>` });
+    const sorted = list.sort((a, b) => a.index - b.index);
+    // PARAM_X_1 and PARAM_X_01 are both item 1.
+    const repeated = sorted.find((entry, position) => position > 0 && sorted[position - 1]!.index === entry.index);
+    const source = `${paramVariableName(parameterName(key))}_<i>`;
+    if (repeated) diagnostics.push(givenTwice(`item ${repeated.index} of ${source}`, sorted[sorted.indexOf(repeated) - 1]!.variable, repeated.variable));
+    else values.push({ key, value: sorted.map((entry) => entry.value), source });
   }
   return { values, diagnostics };
 }
@@ -132,6 +174,6 @@ function readParamVariables(environment: Record<string, string | undefined>, app
 /** Reads the parameter variables of a CMP command's environment. */
 export function readParameters(environment: Record<string, string | undefined>): ParameterValues {
   const app = readAppParameters(environment[APP_PARAMETERS]);
-  const variables = readParamVariables(environment, app.names);
+  const variables = readParamVariables(environment, app.given);
   return { appParameters: app.values, paramVariables: variables.values, diagnostics: [...app.diagnostics, ...variables.diagnostics] };
 }

@@ -82,7 +82,44 @@ function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutS
   return { services: { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace }, names };
 }
 
-/** The base Mapping the controller finds under `baseName`, or a diagnostic saying why it finds none. */
+/**
+ * Mappings by name, and renamed Mappings by namespace and written name, built once per list of Mappings (which is
+ * never changed once made): a Rollout may name hundreds of thousands of Mappings, an app hold thousands, and a scan
+ * of the list per name would take their product.
+ */
+interface MappingIndex {
+  byName: Map<string, Indexed[]>;
+  renamed?: Map<string, Indexed>;
+}
+
+const indexes = new WeakMap<readonly Indexed[], MappingIndex>();
+
+function indexOf(mappings: readonly Indexed[]): MappingIndex {
+  let index = indexes.get(mappings);
+  if (!index) {
+    index = { byName: groupBy(mappings, (mapping) => mapping.name) };
+    indexes.set(mappings, index);
+  }
+  return index;
+}
+
+function groupBy(mappings: readonly Indexed[], key: (mapping: Indexed) => string | undefined): Map<string, Indexed[]> {
+  const groups = new Map<string, Indexed[]>();
+  for (const mapping of mappings) {
+    const value = key(mapping);
+    if (value === undefined) continue;
+    const group = groups.get(value);
+    if (group) group.push(mapping);
+    else groups.set(value, [mapping]);
+  }
+  return groups;
+}
+
+/** The Mappings of the list named `name`, in list order. */
+export function mappingsNamed(mappings: readonly Indexed[], name: string): readonly Indexed[] {
+  return indexOf(mappings).byName.get(name) ?? [];
+}
+
 /**
  * What the controller finds under a Rollout's Mapping name: the base (same name and namespace, read through its API
  * version), else a Mapping of that name it cannot see (another kind in the namespace) or one in another namespace.
@@ -90,7 +127,7 @@ function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutS
  */
 export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseName: string, apiVersion: AmbassadorApiVersion) {
   const kind = kindReadThrough(apiVersion);
-  const sameName = mappings.filter((m) => m.name === baseName);
+  const sameName = mappingsNamed(mappings, baseName);
   return {
     base: sameName.find((m) => m.namespace === rollout.namespace && m.group === groupOf(apiVersion) && m.kind === kind),
     inNamespace: sameName.find((m) => m.namespace === rollout.namespace),
@@ -98,6 +135,7 @@ export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseN
   };
 }
 
+/** The base Mapping the controller finds under `baseName`, or a diagnostic saying why it finds none. */
 function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocation, lookup: BaseLookup): Indexed | undefined {
   const { settings } = lookup;
   const controllerKind = kindReadThrough(settings.ambassadorApiVersion);
@@ -126,13 +164,22 @@ function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocati
   return undefined;
 }
 
-/** A Mapping a renderer (Kustomize's namePrefix, say) renamed away from the name a Rollout still uses. */
+/**
+ * A Mapping a renderer (Kustomize's namePrefix, say) renamed away from the name a Rollout still uses. Indexed on the
+ * first name not found, since finding what a Mapping was called looks up its source.
+ */
 function renamedMapping(mappings: readonly Indexed[], writtenName: string, namespace: string) {
-  for (const mapping of mappings) {
-    const renamed = mapping.namespace === namespace ? renaming(mapping.manifest.origin) : undefined;
-    if (renamed?.written === writtenName) return { ...renamed, name: mapping.name, at: locate(mapping.manifest.origin) };
-  }
-  return undefined;
+  const index = indexOf(mappings);
+  const key = (namespace: string, written: string) => JSON.stringify([namespace, written]);
+  index.renamed ??= new Map(
+    [...groupBy(mappings, (mapping) => {
+      const written = renaming(mapping.manifest.origin)?.written;
+      return written === undefined ? undefined : key(mapping.namespace, written);
+    })].map(([name, group]) => [name, group[0]!]),
+  );
+  const mapping = index.renamed.get(key(namespace, writtenName));
+  const renamed = mapping && renaming(mapping.manifest.origin);
+  return mapping && renamed ? { ...renamed, name: mapping.name, at: locate(mapping.manifest.origin) } : undefined;
 }
 
 /** Whether the base carries skip: "true"; any value other than "true" or "false" is reported. */
@@ -193,7 +240,7 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
   const { diagnostics } = lookup;
   const at = (path: readonly string[]) => locate(base.manifest.origin, path);
   const canaryName = canaryMappingName(base.name);
-  const existing = lookup.mappings.find((m) => m.name === canaryName && m.namespace === rollout.namespace);
+  const existing = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === rollout.namespace);
   // guarded: the plugin's own earlier output (its labels) is replaced by the canary it emits now.
   const refused = existing && !(lookup.settings.strategy === 'guarded' && isOwnOutput(existing.manifest.object, { guarded: true }));
   if (refused) diagnostics.push(committedCanary(existing, base, lookup.settings.strategy));

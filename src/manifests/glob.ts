@@ -1,5 +1,6 @@
 // Globs for the `exclude` setting, matched against paths relative to the app directory with `/` separators:
-// `*` and `?` stay within one path segment, `**` spans segments, `[...]` is a character class, `{a,b}` alternatives.
+// `*` and `?` stay within one path segment, `**` spans segments, `[...]` is a character class, `{a,b}` alternatives
+// (braces must pair up).
 //
 // Matching runs a small automaton over the path, one character at a time, so it takes time proportional to the
 // path's length times the glob's: globs come from the repository, and a regular expression such as the one
@@ -27,20 +28,27 @@ function characterClass(body: string): ((char: string) => boolean) | undefined {
   }
 }
 
-function parse(glob: string): Item[] {
+/**
+ * Bounds on one glob. Matching costs the path's length times the glob's, and every `**` keeps a state alive to the
+ * end of the path: a 3 KB glob of `**` over a deep tree took half a minute. Building the automaton recurses once per
+ * brace level, so the nesting is bounded too. Real globs stay far below all three.
+ */
+export const GLOB_LIMITS = { length: 256, braceDepth: 8, globstars: 8 } as const;
+
+/** The glob's items, or what is wrong with it: over a bound, or braces that do not pair up. */
+function parse(glob: string): { items: Item[] } | { problem: string } {
+  if (glob.length > GLOB_LIMITS.length) return { problem: `a glob is at most ${GLOB_LIMITS.length} characters long; this one has ${glob.length}` };
   const root: Item[] = [];
   // Open `{` groups: the group's alternatives, the last of which is being filled.
   const groups: Item[][][] = [];
+  let globstars = 0;
   const current = () => groups[groups.length - 1]?.at(-1) ?? root;
-  const closeGroup = () => {
-    const alternatives = groups.pop()!;
-    current().push({ alternatives });
-  };
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i]!;
     const close = char === '[' ? glob.indexOf(']', i + 1) : -1;
     const classTest = close > 0 ? characterClass(glob.slice(i + 1, close)) : undefined;
     if (char === '*' && glob[i + 1] === '*') {
+      if (++globstars > GLOB_LIMITS.globstars) return { problem: `a glob has at most ${GLOB_LIMITS.globstars} \`**\`` };
       const slash = glob[i + 2] === '/';
       current().push({ repeat: slash ? 'segments' : 'any' });
       i += slash ? 2 : 1;
@@ -49,13 +57,24 @@ function parse(glob: string): Item[] {
     else if (classTest) {
       current().push({ test: classTest });
       i = close;
-    } else if (char === '{') groups.push([[]]);
-    else if (char === '}' && groups.length > 0) closeGroup();
-    else if (char === ',' && groups.length > 0) groups[groups.length - 1]!.push([]);
+    } else if (char === '{') {
+      if (groups.length === GLOB_LIMITS.braceDepth) return { problem: `braces nest at most ${GLOB_LIMITS.braceDepth} deep in a glob` };
+      groups.push([[]]);
+    } else if (char === '}') {
+      const alternatives = groups.pop();
+      if (!alternatives) return { problem: `\`}\` at character ${i + 1} closes no \`{\` (match a literal brace with [}])` };
+      current().push({ alternatives });
+    } else if (char === ',' && groups.length > 0) groups[groups.length - 1]!.push([]);
     else current().push({ test: (c) => c === char });
   }
-  while (groups.length > 0) closeGroup();
-  return root;
+  if (groups.length > 0) return { problem: `${groups.length === 1 ? 'a `{` is' : `${groups.length} \`{\` are`} never closed (match a literal brace with [{])` };
+  return { items: root };
+}
+
+/** Why `glob` is not a glob this module matches, or undefined when it is one. */
+export function globProblem(glob: string): string | undefined {
+  const parsed = parse(glob);
+  return 'problem' in parsed ? parsed.problem : undefined;
 }
 
 /** The automaton for `items` followed by `next`, built back to front. */
@@ -86,8 +105,8 @@ function closure(states: Iterable<State>): Set<State> {
   return reached;
 }
 
-function matcher(glob: string): (path: string) => boolean {
-  const start = closure([build(parse(glob), { out: [], accept: true })]);
+function matcher(items: readonly Item[]): (path: string) => boolean {
+  const start = closure([build(items, { out: [], accept: true })]);
   return (path) => {
     let states = start;
     for (const char of path) {
@@ -104,7 +123,10 @@ function matcher(glob: string): (path: string) => boolean {
 export function compileGlobs(globs: readonly string[]): (relativePath: string) => boolean {
   const matchers = globs.map((glob) => {
     const pattern = glob.replace(/^\.\//, '');
-    return matcher(pattern.includes('/') ? pattern : `**/${pattern}`);
+    const parsed = parse(pattern);
+    // The settings refuse such globs (globProblem) before anything is read.
+    if ('problem' in parsed) throw new Error(`invalid glob ${JSON.stringify(glob)}: ${parsed.problem}`);
+    return matcher(pattern.includes('/') ? parsed.items : [{ repeat: 'segments' }, ...parsed.items]);
   });
   return (relativePath) => matchers.some((matches) => matches(relativePath));
 }

@@ -22,6 +22,12 @@ export function repositoryRoot(appDirectory: string, sourcePath: string | undefi
 
 export type EntryKind = 'file' | 'directory' | 'other';
 
+/** Whether `path` (absolute) lies outside `root`, by its name alone. */
+export function isOutside(root: string, path: string): boolean {
+  const fromRoot = relative(root, path);
+  return fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot);
+}
+
 /** What `path` is once symlinks are followed, or why it may not be read. */
 export function resolveEntry(path: string, display: string, root: string): { kind: EntryKind; real: string } | { problem: Diagnostic } {
   let real: string;
@@ -32,8 +38,7 @@ export function resolveEntry(path: string, display: string, root: string): { kin
   } catch (error) {
     return { problem: unreadable(display, error) };
   }
-  const fromRoot = relative(root, real);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  if (isOutside(root, real)) {
     return {
       problem: diagnostic(
         'outside-repository',

@@ -16,12 +16,25 @@ export interface ResolveInput {
 const ENV_PREFIX = 'ARGOCD_ENV_';
 const keyByEnvironment = new Map(settingKeys.map((key) => [ENV_PREFIX + environmentName(key), key]));
 
-/** `a, b,,c` → `[a, b, c]`: how an array setting is written in one flag or one env variable. */
+/**
+ * `a, b,,c` → `[a, b, c]`: how an array setting is written in one env variable. A comma inside braces belongs to the
+ * glob (`*.{test,fixture}.yaml` is one item); a `}` that closes nothing is left for the setting's check to report.
+ */
 function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '{') depth++;
+    else if (char === '}' && depth > 0) depth--;
+    else if (char === ',' && depth === 0) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items.map((item) => item.trim()).filter((item) => item !== '');
 }
 
 function readFlags(flags: ResolveInput['flags']): { values: SourcedValue[]; diagnostics: Diagnostic[] } {

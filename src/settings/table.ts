@@ -3,6 +3,7 @@
 // derive from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
 // zod/mini: the same validation with a fraction of the load time, which every render pays.
 import * as z from 'zod/mini';
+import { GLOB_LIMITS, globProblem } from '../manifests/glob.js';
 
 export type CollectionType = 'string' | 'array';
 
@@ -155,9 +156,19 @@ export const settingsTable = {
     readsAppFiles: true,
     title: 'Exclude',
     description:
-      'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`).',
+      'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`). ' +
+      `A glob has at most ${GLOB_LIMITS.length} characters, ${GLOB_LIMITS.globstars} \`**\` and ${GLOB_LIMITS.braceDepth} levels of braces, and its braces pair up.`,
     collectionType: 'array',
-    schema: () => z.array(z.string().check(z.minLength(1, 'expected a non-empty glob'))),
+    schema: () =>
+      z.array(
+        z.string().check(
+          z.minLength(1, 'expected a non-empty glob'),
+          z.superRefine((glob, context) => {
+            const problem = globProblem(glob);
+            if (problem) context.addIssue({ code: 'custom', message: problem, input: glob });
+          }),
+        ),
+      ),
     default: [],
     placeholder: 'tests/**',
   }),

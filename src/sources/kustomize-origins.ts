@@ -1,15 +1,19 @@
-// Which file of the app a Kustomize-rendered object was written in. Kustomize's output says nothing about that, so
-// the kustomization is walked (resources, bases and components, recursively) and every object written in a listed
-// file is indexed under the identity Kustomize gives it: its kind, its name with the namePrefix and nameSuffix of
-// every kustomization on the way, and the namespace the outermost `namespace:` sets (or its own). An object found
-// under no identity (made by a generator, renamed by a transformer this does not model, fetched from a remote base)
-// has no source; diagnostics then name it instead. Strategic-merge patch files are collected too, so that a field a
-// patch sets is located in the patch.
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { posix, relative, resolve, sep } from 'node:path';
-import { isRecord, metadataOf, nameOf, type KubeObject, type Written, type WrittenSource } from '../manifests/manifest.js';
-import { yamlLibrary } from '../manifests/yaml-library.js';
+// Which file of the app a Kustomize-rendered object was written in, as Kustomize itself records it. The app is built
+// through a wrapper kustomization that refers to it by relative path and sets `buildMetadata: [originAnnotations,
+// transformerAnnotations]`: every object then carries the file Kustomize read it from (`config.kubernetes.io/origin`)
+// and the kustomizations whose transformers ran over it (`alpha.config.kubernetes.io/transformations`), so that a
+// field a patch sets can be located in the patch. Both annotations are taken off the output. Files are read only to
+// locate a diagnostic, only through the hardened reader, and only inside the repository: a path Kustomize reports
+// outside it (an absolute or `../` resource, a link out) is never opened, and the object is then named instead.
+import { statSync, type Stats } from 'node:fs';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
+import { isRecord, metadataOf, nameOf, type KubeObject, type Manifest, type SourceFile, type Written, type WrittenSource } from '../manifests/manifest.js';
 import { parseManifests, type ParsedManifest } from '../manifests/parse.js';
+import { yamlLibrary } from '../manifests/yaml-library.js';
+import { fileTooLarge } from '../manifests/load-directory.js';
+import { readTextFile } from '../manifests/read-file.js';
+import { isOutside, resolveEntry } from '../manifests/repository.js';
+import type { Limits } from '../settings/limits.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -27,22 +31,99 @@ export function kustomizationIn(directory: string): string | undefined {
   return KUSTOMIZATION_FILES.find((name) => statOf(resolve(directory, name))?.isFile());
 }
 
-interface Naming {
-  prefix: string;
-  suffix: string;
-  /** Set by the outermost kustomization that sets one: Kustomize applies the outer transformers last. */
-  namespace?: string;
+const ORIGIN = 'config.kubernetes.io/origin';
+const TRANSFORMATIONS = 'alpha.config.kubernetes.io/transformations';
+/** The transformers that apply patch files; the kustomization that lists them names the files. */
+const PATCH_TRANSFORMERS = new Set(['PatchTransformer', 'PatchStrategicMergeTransformer']);
+
+/** The wrapper's kustomization.yaml: the app by its path relative to the wrapper's directory (JSON is YAML). */
+export function wrapperKustomization(appFromWrapper: string): string {
+  return `resources:\n  - ${JSON.stringify(appFromWrapper)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`;
 }
 
-/** Remote resources (`https://…`, `git@…`, `github.com/…`) are fetched by Kustomize; no file of the app holds them. */
-const REMOTE = /^([a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/)/i;
-
-function identity(kind: string, name: string, namespace: string): string {
-  return JSON.stringify([kind, name, namespace]);
+/** What the annotations said, paths relative to the wrapper's directory. */
+export interface BuildMetadata {
+  /** The file the object was read from; none for a generated object or one from a remote base. */
+  path?: string;
+  /** Kustomization files whose patches ran over the object, in the order they ran. */
+  patchedIn: string[];
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
+/** A YAML value the annotations or a kustomization hold (no aliases), undefined when it does not parse. */
+function yamlValue(text: string): unknown {
+  try {
+    return yamlLibrary().parse(text, { maxAliasCount: 0 });
+  } catch {
+    return undefined;
+  }
+}
+
+function readBuildMetadata(annotations: Record<string, unknown>): BuildMetadata {
+  const origin = typeof annotations[ORIGIN] === 'string' ? yamlValue(annotations[ORIGIN]) : undefined;
+  const transformations = typeof annotations[TRANSFORMATIONS] === 'string' ? yamlValue(annotations[TRANSFORMATIONS]) : undefined;
+  const patchedIn = (Array.isArray(transformations) ? transformations : []).flatMap((entry: unknown) =>
+    isRecord(entry) && typeof entry.configuredIn === 'string' && isRecord(entry.configuredBy) && PATCH_TRANSFORMERS.has(entry.configuredBy.kind as string) ? [entry.configuredIn] : [],
+  );
+  // An object from a remote base carries its repository's path: no file of the app holds it.
+  const path = isRecord(origin) && typeof origin.path === 'string' && origin.repo === undefined ? origin.path : undefined;
+  return { ...(path ? { path } : {}), patchedIn: [...new Set(patchedIn)] };
+}
+
+const INDENT = (spaces: number) => ' '.repeat(spaces);
+const RECORDED_LINE = new RegExp(`^    (${[ORIGIN, TRANSFORMATIONS].map((key) => key.replace(/[./]/g, '\\$&')).join('|')}): \\|-?$`);
+
+/**
+ * The document's text without the two annotations, cut out of the block Kustomize writes them in (`metadata:` at
+ * the margin, `annotations:` two spaces in, each key four, its literal block six); undefined when the text is laid
+ * out otherwise.
+ */
+function textWithout(text: string, count: number): string | undefined {
+  const lines = text.split('\n');
+  const metadata = lines.indexOf('metadata:');
+  let annotations = metadata + 1;
+  while (annotations < lines.length && lines[annotations]!.startsWith(INDENT(2)) && lines[annotations] !== '  annotations:') annotations++;
+  if (metadata < 0 || lines[annotations] !== '  annotations:') return undefined;
+  const kept: string[] = [];
+  let removed = 0;
+  let end = annotations + 1;
+  while (end < lines.length && lines[end]!.startsWith(INDENT(4))) {
+    if (RECORDED_LINE.test(lines[end]!)) {
+      removed++;
+      for (end++; end < lines.length && lines[end]!.startsWith(INDENT(6)); end++);
+    } else kept.push(lines[end++]!);
+  }
+  if (removed !== count) return undefined;
+  return [...lines.slice(0, kept.length > 0 ? annotations + 1 : annotations), ...kept, ...lines.slice(end)].join('\n');
+}
+
+/**
+ * The manifest as the app wrote it, without the annotations the wrapper asked for, and what they said: read only when
+ * a diagnostic needs it.
+ */
+function takeBuildMetadata(manifest: ParsedManifest): { manifest: ParsedManifest; recorded: () => BuildMetadata } {
+  const metadata = metadataOf(manifest.object);
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const recorded = () => readBuildMetadata(annotations);
+  const present = [ORIGIN, TRANSFORMATIONS].filter((key) => key in annotations);
+  if (present.length === 0) return { manifest, recorded };
+  const { [ORIGIN]: _origin, [TRANSFORMATIONS]: _transformations, ...rest } = annotations;
+  const { annotations: _annotations, ...otherMetadata } = metadata;
+  const object: KubeObject = { ...manifest.object, metadata: Object.keys(rest).length > 0 ? { ...otherMetadata, annotations: rest } : otherMetadata };
+  // Laid out otherwise, the object has no source text to keep: it is written anew.
+  const { source: _source, ...rest2 } = manifest;
+  const source = manifest.source === undefined ? undefined : textWithout(manifest.source, present.length);
+  return { manifest: { ...rest2, object, ...(source === undefined ? {} : { source }) }, recorded };
+}
+
+export interface SourceFinderOptions {
+  /** The wrapper's directory, which the recorded paths are relative to; real (symlinks resolved). */
+  wrapper: string;
+  /** The app directory, real: paths are shown relative to it, after displayPrefix. */
+  appDirectory: string;
+  displayPrefix: string;
+  /** The repository, real: nothing outside it is opened. */
+  root: string;
+  limits: Limits;
 }
 
 /** A strategic-merge patch document, and the kind and name of what it patches (its target's, else its own). */
@@ -52,80 +133,8 @@ interface Patch {
   name: string | undefined;
 }
 
-interface Index {
-  objects: Map<string, Written>;
-  /** Outermost kustomization first: its patches are applied last, so they have the last word. */
-  patches: Patch[];
-}
-
-function buildIndex(appDirectory: string, display: (absolute: string) => string): Index {
-  const index: Index = { objects: new Map(), patches: [] };
-  const parsed = new Map<string, ParsedManifest[]>();
-
-  const manifestsIn = (path: string): ParsedManifest[] => {
-    let manifests = parsed.get(path);
-    if (!manifests) {
-      const info = statOf(path);
-      // Problems in these files were Kustomize's to report; this only looks for objects.
-      const file = info?.isFile() ? { path: display(path), text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') } : undefined;
-      manifests = file ? parseManifests(file).manifests : [];
-      parsed.set(path, manifests);
-    }
-    return manifests;
-  };
-
-  const register = (manifest: ParsedManifest, naming: Naming) => {
-    const name = nameOf(manifest.object);
-    if (!name) return;
-    const own = text(metadataOf(manifest.object).namespace);
-    // Its own namespace too: Kustomize leaves cluster-scoped objects without one.
-    for (const namespace of new Set([naming.namespace ?? own, own])) {
-      const key = identity(manifest.object.kind, naming.prefix + name + naming.suffix, namespace);
-      if (!index.objects.has(key)) index.objects.set(key, manifest);
-    }
-  };
-
-  const addPatches = (directory: string, kustomization: Record<string, unknown>) => {
-    const entries = [
-      ...list(kustomization.patchesStrategicMerge).map((path) => ({ path, target: undefined })),
-      ...list(kustomization.patches).filter(isRecord).map((entry) => ({ path: entry.path, target: isRecord(entry.target) ? entry.target : undefined })),
-    ];
-    for (const { path, target } of entries) {
-      // Inline patches live inside the kustomization's strings: only patch files are located.
-      if (typeof path !== 'string' || path.includes('\n')) continue;
-      for (const written of manifestsIn(resolve(directory, path))) {
-        const name = text(target?.name) || nameOf(written.object);
-        index.patches.push({ written, kind: text(target?.kind) || written.object.kind, name });
-      }
-    }
-  };
-
-  const visit = (directory: string, outer: Naming, path: readonly string[]) => {
-    const file = kustomizationIn(directory);
-    if (!file || path.includes(directory)) return; // Kustomize refuses cycles itself
-    let kustomization: unknown;
-    try {
-      kustomization = yamlLibrary().parse(readFileSync(resolve(directory, file), 'utf8'));
-    } catch {
-      return;
-    }
-    if (!isRecord(kustomization)) return;
-    const naming: Naming = {
-      prefix: outer.prefix + text(kustomization.namePrefix),
-      suffix: text(kustomization.nameSuffix) + outer.suffix,
-      namespace: outer.namespace ?? (text(kustomization.namespace) || undefined),
-    };
-    addPatches(directory, kustomization);
-    for (const entry of [kustomization.resources, kustomization.bases, kustomization.components].flatMap(list)) {
-      if (typeof entry !== 'string' || REMOTE.test(entry)) continue;
-      const target = resolve(directory, entry);
-      if (statOf(target)?.isDirectory()) visit(target, naming, [...path, directory]);
-      else for (const manifest of manifestsIn(target)) register(manifest, naming);
-    }
-  };
-
-  visit(appDirectory, { prefix: '', suffix: '' }, []);
-  return index;
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function list(value: unknown): unknown[] {
@@ -133,27 +142,142 @@ function list(value: unknown): unknown[] {
 }
 
 /**
- * A lookup from a rendered object to the document it was written in. The kustomization is walked on the first
- * lookup, so a render without diagnostics never reads the source files a second time.
+ * A lookup from a rendered object, with what Kustomize recorded about it, to the document it was written in and the
+ * patches that may have set its fields. Files are read on the first lookup that needs them, and once.
  */
-export function kustomizeSourceFinder(appDirectory: string, displayPrefix: string): (rendered: KubeObject) => WrittenSource | undefined {
+export function kustomizeSourceFinder(options: SourceFinderOptions): (rendered: KubeObject, recorded: BuildMetadata) => WrittenSource | undefined {
+  const { wrapper, appDirectory, displayPrefix, root, limits } = options;
   const display = (absolute: string) => {
     const path = relative(appDirectory, absolute).split(sep).join('/');
     return displayPrefix ? posix.join(displayPrefix, path) : path;
   };
-  let index: Index | undefined;
-  return (rendered) => {
+  const files = new Map<string, SourceFile | undefined>();
+  /** A file of the repository as text; undefined for one outside it, or one the hardened reader refuses. */
+  const readInside = (recordedPath: string): SourceFile | undefined => {
+    const absolute = resolve(wrapper, recordedPath);
+    if (files.has(absolute)) return files.get(absolute);
+    let file: SourceFile | undefined;
+    // Decided on the path alone first, so that nothing outside the repository is even looked at.
+    if (!isOutside(root, absolute)) {
+      const shown = display(absolute);
+      const entry = resolveEntry(absolute, shown, root);
+      const read = 'problem' in entry || entry.kind !== 'file' ? undefined : readTextFile(entry.real, shown, { maxBytes: limits.maxFileSize.value, tooLarge: (size) => fileTooLarge(shown, size, limits.maxFileSize) });
+      file = read && 'text' in read ? { path: shown, text: read.text } : undefined;
+    }
+    files.set(absolute, file);
+    return file;
+  };
+  const manifestsIn = (recordedPath: string): ParsedManifest[] => {
+    const file = readInside(recordedPath);
+    // Problems in these files were Kustomize's to report; this only looks for objects.
+    return file ? parseManifests(file, { limits }).manifests : [];
+  };
+  const documents = new Map<string, WrittenDocuments>();
+  const documentsIn = (recordedPath: string): WrittenDocuments => {
+    let found = documents.get(recordedPath);
+    if (!found) documents.set(recordedPath, (found = new WrittenDocuments(manifestsIn(recordedPath))));
+    return found;
+  };
+  const patchCache = new Map<string, Patch[]>();
+  const patchesOf = (kustomizationPath: string): Patch[] => {
+    let patches = patchCache.get(kustomizationPath);
+    if (!patches) {
+      const file = readInside(kustomizationPath);
+      const kustomization = file ? yamlValue(file.text) : undefined;
+      const entries = isRecord(kustomization)
+        ? [
+            ...list(kustomization.patchesStrategicMerge).map((path) => ({ path, target: undefined })),
+            ...list(kustomization.patches).filter(isRecord).map((entry) => ({ path: entry.path, target: isRecord(entry.target) ? entry.target : undefined })),
+          ]
+        : [];
+      patches = entries.flatMap(({ path, target }) =>
+        // Inline patches live inside the kustomization's strings: only patch files are located.
+        typeof path !== 'string' || path.includes('\n')
+          ? []
+          : manifestsIn(resolve(wrapper, dirname(kustomizationPath), path)).map((written) => ({
+              written,
+              kind: text(target?.kind) || written.object.kind,
+              name: text(target?.name) || nameOf(written.object),
+            })),
+      );
+      patchCache.set(kustomizationPath, patches);
+    }
+    return patches;
+  };
+  return (rendered, recorded) => {
     const name = nameOf(rendered);
-    if (!name) return undefined;
-    index ??= buildIndex(appDirectory, display);
-    const source = index.objects.get(identity(rendered.kind, name, text(metadataOf(rendered).namespace)));
+    if (!name || !recorded.path) return undefined;
+    const source = documentsIn(recorded.path).find(rendered, name);
     const written = source && nameOf(source.object);
     if (!source || !written) return undefined;
     // A patch names the object as the kustomization it sits in sees it: the written name with some of the prefixes
-    // and suffixes around it.
-    const patches = index.patches
+    // and suffixes around it. The last applied comes first.
+    const patches = [...recorded.patchedIn]
+      .reverse()
+      .flatMap(patchesOf)
       .filter((patch) => patch.kind === rendered.kind && (patch.name === undefined || (name.includes(patch.name) && patch.name.includes(written))))
       .map((patch) => patch.written);
     return { origin: source.origin, object: source.object, patches };
   };
+}
+
+/**
+ * The documents of one file, for finding which one Kustomize read an object from: of its kind, the one of its name,
+ * else the one whose name the rendered name holds (a namePrefix or nameSuffix added), else the only one of its kind;
+ * a namespace that matches settles a tie. The cuts that turned a rendered name into a written one are remembered, so
+ * the objects of a renamed file are found by lookup, not each by a scan of the file.
+ */
+class WrittenDocuments {
+  private readonly byKind = new Map<string, ParsedManifest[]>();
+  private readonly byName = new Map<string, ParsedManifest[]>();
+  /** Characters cut from the start and the end of rendered names. */
+  private readonly cuts: [number, number][] = [];
+
+  constructor(manifests: readonly ParsedManifest[]) {
+    for (const manifest of manifests) {
+      const name = nameOf(manifest.object);
+      if (!name) continue;
+      add(this.byKind, manifest.object.kind, manifest);
+      add(this.byName, JSON.stringify([manifest.object.kind, name]), manifest);
+    }
+  }
+
+  find(rendered: KubeObject, name: string): ParsedManifest | undefined {
+    const namespace = metadataOf(rendered).namespace;
+    const pick = (candidates: readonly ParsedManifest[] | undefined) =>
+      candidates && (candidates.find((manifest) => metadataOf(manifest.object).namespace === namespace) ?? candidates[0]);
+    const named = (written: string) => pick(this.byName.get(JSON.stringify([rendered.kind, written])));
+    const found = named(name) ?? this.cuts.map(([start, end]) => (start + end < name.length ? named(name.slice(start, name.length - end)) : undefined)).find(Boolean);
+    if (found) return found;
+    const sameKind = this.byKind.get(rendered.kind) ?? [];
+    const contained = sameKind.filter((manifest) => name.includes(nameOf(manifest.object)!));
+    const longest = contained.reduce((length, manifest) => Math.max(length, nameOf(manifest.object)!.length), 0);
+    const best = pick(contained.filter((manifest) => nameOf(manifest.object)!.length === longest));
+    if (best) {
+      const written = nameOf(best.object)!;
+      const start = name.indexOf(written);
+      this.cuts.push([start, name.length - start - written.length]);
+      return best;
+    }
+    return sameKind.length === 1 ? sameKind[0] : undefined;
+  }
+}
+
+function add<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
+/** The manifests of a render with the build metadata taken off, and a source lookup for each. */
+export function withSources(
+  manifests: readonly ParsedManifest[],
+  find: (rendered: KubeObject, recorded: BuildMetadata) => WrittenSource | undefined,
+  renameHint: string,
+): Manifest[] {
+  return manifests.map((parsed): Manifest => {
+    const { manifest, recorded } = takeBuildMetadata(parsed);
+    let source: { found: WrittenSource | undefined } | undefined;
+    return { ...manifest, origin: { renderer: 'kustomize', object: manifest.object, source: () => (source ??= { found: find(manifest.object, recorded()) }).found, renameHint } };
+  });
 }

@@ -1,14 +1,16 @@
-// Kustomize as a source: `kustomize build` (or `kubectl kustomize`) on the app directory, its output read like any
-// file, and every object's origin pointing back at the app's own files (kustomize-origins.ts).
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { basename, delimiter, isAbsolute, join, posix, resolve } from 'node:path';
+// Kustomize as a source: `kustomize build` (or `kubectl kustomize`) on the app directory, through a wrapper
+// kustomization that makes Kustomize record where each object came from (kustomize-origins.ts); its output read like
+// any file, and every object's origin pointing back at the app's own files.
+import { accessSync, constants, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { fileTooLarge } from '../manifests/load-directory.js';
 import { parseManifests } from '../manifests/parse.js';
 import type { Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
-import { kustomizeSourceFinder } from './kustomize-origins.js';
+import { kustomizeSourceFinder, withSources, wrapperKustomization } from './kustomize-origins.js';
 import { runGrouped } from './run-grouped.js';
 
 type Environment = Record<string, string | undefined>;
@@ -28,6 +30,8 @@ export interface KustomizeRequest {
   displayPrefix: string;
   /** The kustomization file in the directory, if there is one. */
   kustomization: string | undefined;
+  /** The repository the app lives in: locating a diagnostic opens no file outside it. */
+  root: string;
   settings: Pick<Settings, 'kustomizePath' | 'kustomizeArgs' | 'kustomizeTimeout'>;
   /** The render is read like one file of the app: the same size, document, alias and depth limits. */
   limits: Limits;
@@ -104,6 +108,14 @@ function scrubPaths(text: string, directory: string, displayPrefix: string): str
 }
 
 /**
+ * The wrapper kustomization's own layer of Kustomize's message (`accumulating resources from '<the app>': …
+ * recursed accumulation of path '<the app>': `, or `… couldn't make target for path '<the app>': ` when the app's
+ * kustomization is missing or broken), so that the message reads as a build of the app directory would.
+ */
+const WRAPPER_LAYER =
+  /^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': (?:recursed accumulation of|couldn't make target for) path '[^']*': /;
+
+/**
  * Kustomize's own message. kubectl wraps it in a klog line (`E1127 17:02:46.155489 29548 run.go:72] "command failed"
  * err="…"`, or `err=<` and tab-indented lines), whose time and process id would make the stderr differ at every run.
  */
@@ -134,14 +146,24 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
   const shownDirectory = displayPrefix || '.';
   const commandLine = `\`${[command.name, ...settings.kustomizeArgs, shownDirectory].join(' ')}\``;
   const seconds = Number(settings.kustomizeTimeout);
-  const outcome = await runGrouped({
-    file: command.file,
-    args: [...command.args, ...settings.kustomizeArgs, '.'],
-    cwd: directory,
-    env: request.environment,
-    timeoutMs: seconds * 1000,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
+  const appDirectory = realpathSync(directory);
+  const wrapper = realpathSync(mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-')));
+  const removeWrapper = () => rmSync(wrapper, { recursive: true, force: true });
+  let outcome: Awaited<ReturnType<typeof runGrouped>>;
+  try {
+    writeFileSync(join(wrapper, 'kustomization.yaml'), wrapperKustomization(relative(wrapper, appDirectory)));
+    outcome = await runGrouped({
+      file: command.file,
+      args: [...command.args, ...settings.kustomizeArgs, wrapper],
+      cwd: directory,
+      env: request.environment,
+      timeoutMs: seconds * 1000,
+      ...(request.signal ? { signal: request.signal } : {}),
+      cleanUp: removeWrapper,
+    });
+  } finally {
+    removeWrapper();
+  }
   const location = request.kustomization ? { file: displayPrefix ? posix.join(displayPrefix, request.kustomization) : request.kustomization } : undefined;
   switch (outcome.kind) {
     case 'not-started':
@@ -160,7 +182,7 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
   }
   if (outcome.code !== 0) {
     const how = outcome.code === null ? `was killed by ${outcome.signal}` : `failed with exit status ${outcome.code}`;
-    const message = scrubPaths(kustomizeMessage(outcome.stderr), directory, displayPrefix) || '(Kustomize printed no message)';
+    const message = scrubPaths(kustomizeMessage(outcome.stderr).replace(WRAPPER_LAYER, ''), directory, displayPrefix) || '(Kustomize printed no message)';
     return runDiagnostic('kustomize-failed', `${commandLine} ${how}: ${message}`, location, `fix what Kustomize reports; ${commandLine} shows the same error where you can try it`);
   }
   const renderedBytes = Buffer.byteLength(outcome.stdout);
@@ -168,12 +190,7 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
     return { manifests: [], diagnostics: [fileTooLarge(`the output of ${commandLine}`, renderedBytes, request.limits.maxFileSize)] };
   }
   const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { limits: request.limits });
-  const findSource = kustomizeSourceFinder(directory, displayPrefix);
-  const manifests = parsed.manifests.map(
-    (manifest): Manifest => ({
-      ...manifest,
-      origin: { renderer: 'kustomize', object: manifest.object, source: () => findSource(manifest.object), renameHint: RENAME_HINT },
-    }),
-  );
+  const findSource = kustomizeSourceFinder({ wrapper, appDirectory, displayPrefix, root: request.root, limits: request.limits });
+  const manifests = withSources(parsed.manifests, findSource, RENAME_HINT);
   return { manifests, diagnostics: parsed.diagnostics };
 }

@@ -12,6 +12,8 @@ export interface GroupedRun {
   timeoutMs: number;
   /** Aborting kills the group at once (the plugin was told to stop). */
   signal?: AbortSignal;
+  /** What the caller cleans up after the run, done before a SIGTERM or SIGINT ends the plugin during it. */
+  cleanUp?: () => void;
 }
 
 export type RunOutcome =
@@ -32,6 +34,7 @@ export function runGrouped(run: GroupedRun): Promise<RunOutcome> {
     const relay = (signal: NodeJS.Signals) => {
       finish();
       killGroup('stopped');
+      run.cleanUp?.();
       writeSync(2, `canary-mapping: stopped by ${signal}; nothing was rendered\n`);
       process.kill(process.pid, signal);
     };

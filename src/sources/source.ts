@@ -88,6 +88,7 @@ export async function readSource(request: SourceRequest): Promise<SourceResult> 
       directory,
       displayPrefix,
       kustomization,
+      root: request.root,
       settings,
       limits,
       environment: request.environment,

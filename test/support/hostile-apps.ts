@@ -1,0 +1,102 @@
+// Inputs that once cost more than linear time or overflowed the stack (issue 10), within the default limits. The
+// hostile-input tests check what each one gives; `npm run bench` times them (bench/hostile.ts). Pure: the files are
+// returned, not written.
+
+/** An app as files (paths relative to the app directory), the generate flags to render it with, and what it gives. */
+export interface HostileApp {
+  name: string;
+  files: Record<string, string>;
+  args: string[];
+  /** The diagnostic code of a render that must fail, or undefined for one that must succeed. */
+  fails?: string;
+}
+
+/** A Mapping in namespace shop to the Service web, with `extra` lines at the end of its spec. */
+export function mapping(name: string, extra = ''): string {
+  return `apiVersion: getambassador.io/v2
+kind: Mapping
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  prefix: /${name}/
+  service: https://web:443
+${extra}`;
+}
+
+/** The Rollout web in namespace shop, naming `mappings` as its base Mappings. */
+export function rollout(mappings: readonly string[]): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: example/web:1.0
+  strategy:
+    canary:
+      stableService: web
+      canaryService: web-canary
+      trafficRouting:
+        ambassador:
+          mappings:
+${mappings.map((name) => `            - ${name}\n`).join('')}`;
+}
+
+function range<T>(count: number, item: (i: number) => T): T[] {
+  return Array.from({ length: count }, (_, i) => item(i));
+}
+
+/** A Rollout naming `missing` Mappings that do not exist, next to `present` Mappings: each name a lookup. */
+export function missingMappings(present = 9_000, missing = 200_000): HostileApp {
+  return {
+    name: `Rollout naming ${missing.toLocaleString('en')} missing Mappings, next to ${present.toLocaleString('en')} Mappings`,
+    files: {
+      'mappings.yaml': range(present, (i) => mapping(`m${i}`)).join('---\n'),
+      'rollout.yaml': rollout(range(missing, (i) => `missing${i}`)),
+    },
+    args: [],
+    fails: 'mapping-not-found',
+  };
+}
+
+/** One Rollout naming all of `count` Mappings as its bases: every base rewritten, each checked for a canary clash. */
+export function manyBases(count = 9_000): HostileApp {
+  const names = range(count, (i) => `m${i}`);
+  return {
+    name: `Rollout naming ${count.toLocaleString('en')} base Mappings`,
+    files: { 'mappings.yaml': names.map((name) => mapping(name)).join('---\n'), 'rollout.yaml': rollout(names) },
+    args: [],
+  };
+}
+
+/** A ConfigMap in every directory of a chain `levels` deep, as in d/d/d/…/cm.yaml. */
+function deepTree(levels: number): Record<string, string> {
+  return Object.fromEntries(
+    range(levels, (level): [string, string] => [`${'d/'.repeat(level)}cm.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm${level}\n  namespace: shop\n`]),
+  );
+}
+
+/** An `exclude` glob over a tree 60 directories deep. */
+function globOverDeepTree(name: string, glob: string, fails?: string): HostileApp {
+  return { name, files: deepTree(60), args: [`--exclude=${glob}`], ...(fails ? { fails } : {}) };
+}
+
+export const hostileApps: (() => HostileApp)[] = [
+  missingMappings,
+  manyBases,
+  () => globOverDeepTree('a 3 KB exclude glob (`**/` x 1000) over a 60-level tree', `${'**/'.repeat(1000)}x.yaml`, 'invalid-setting'),
+  () => globOverDeepTree('an exclude glob of 5,000 nested braces', '{'.repeat(5000) + '}'.repeat(5000), 'invalid-setting'),
+  // The costliest glob the bounds allow: 256 characters, 8 `**`, the rest `*?` pairs that keep states alive.
+  () => globOverDeepTree('the worst exclude glob within the bounds over a 60-level tree', `${'**/'.repeat(8)}${'*?'.repeat(116)}`),
+];
