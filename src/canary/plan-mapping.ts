@@ -1,6 +1,6 @@
 // One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
-import { upstreamDifferences } from '../ambassador/upstream.js';
+import { upstreamDifferences, type EmissarySetup } from '../ambassador/upstream.js';
 import type { BaseContext } from '../core/base-mappings.js';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Indexed } from '../core/object-index.js';
@@ -27,7 +27,7 @@ export interface EmittedBase {
 
 export interface MappingPlan {
   rollout: { name: string; namespace: string };
-  base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown };
+  base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown; notes?: string[] };
   strategy: Settings['strategy'] | 'skip';
   declared?: DeclaredCanary;
   /** What each controller logic copies the base as written into, against the declared canary. */
@@ -37,6 +37,8 @@ export interface MappingPlan {
   targeted: ControllerLogic[];
   /** Every targeted logic copies the emitted base into the declared canary (guarded: into the closest it can). */
   cloneSafe: boolean;
+  /** TLSContexts the canary a targeted controller copies from the emitted base needs for its TLS, and which copies. */
+  reliesOnTlsContexts?: Array<{ name: string; logics: ControllerLogic[] }>;
   /** Names of the objects emitted after the base. */
   canaryMapping?: string;
   previewMapping?: string;
@@ -48,6 +50,8 @@ export interface PlanInput {
   entry?: LocatedMappingConfig;
   /** An object of this name in this namespace that is in the app already, if any. */
   mappingNamed: (name: string, namespace: string) => Indexed | undefined;
+  /** What the render shows of Emissary, and the names of its TLSContexts. */
+  setup: { emissary: EmissarySetup; tlsContexts: string[] };
   diagnostics: Diagnostic[];
 }
 
@@ -100,23 +104,33 @@ function rewriteEdits(context: BaseContext, form: BaseForm, declared: DeclaredCa
   return edits;
 }
 
-function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+const VERSION_OF: Record<ControllerLogic, string> = { 'host-rebuild': '1.6', 'first-replace': '1.7 or later' };
+
+/** The alternatives that do give the declared canary: each is checked with the solver, so none is offered in vain. */
+function alternatives(input: PlanInput, solverInput: SolverInput): string[] {
   const { context, settings } = input;
+  const found: string[] = [];
+  if (solverInput.logics.length > 1) {
+    const alone = solverInput.logics.filter((logic) => solveCloneSafe({ ...solverInput, logics: [logic] }).ok);
+    for (const logic of alone) found.push(`set rollouts-version to ${VERSION_OF[logic]}, if every Argo Rollouts controller that serves this app is ${LOGIC_LABELS[logic]}`);
+  }
+  if (context.stable.tls && !settings.legacyTlsContext && solveCloneSafe({ ...solverInput, legacyTlsContext: 'upstream-tls' }).ok) {
+    found.push('set legacy-tls-context to the name of a TLSContext that exists in the cluster: the base keeps its scheme and also names the context, which the ≤ 1.6.6 copy keeps');
+  }
+  return [...found, 'set strategy guarded, which emits the canary Mapping itself'];
+}
+
+function noCloneSafeForm(input: PlanInput, solverInput: SolverInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+  const { context } = input;
   const breaks = asWritten
     .filter((p) => p.differences.length > 0)
     .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
-  const remedies = [
-    logicsFor(settings.rolloutsVersion).length > 1 ? 'set rollouts-version to the Argo Rollouts version you run, if no other version serves this app' : '',
-    context.stable.tls && !settings.legacyTlsContext
-      ? 'set legacy-tls-context to the name of a TLSContext, so https:// can travel in spec.tls where every controller copies it'
-      : '',
-    'or set strategy guarded, which emits the canary Mapping itself',
-  ].filter(Boolean);
+  const remedies = alternatives(input, solverInput);
   return diagnostic(
     'no-clone-safe-form',
-    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; tried ${tried} equivalent form${tried === 1 ? '' : 's'}`,
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of ${tried} equivalent spellings of scheme, host, port and tls does`,
     context.at(['spec', 'service']),
-    remedies.join('; '),
+    remedies.length > 1 ? `either ${remedies.slice(0, -1).join('; or ')}; or ${remedies.at(-1)}` : remedies[0],
   );
 }
 
@@ -146,6 +160,29 @@ function needsGuarded(input: PlanInput, declared: DeclaredCanary, derived: Decla
   return differences.length > 0 || patches.length > 0;
 }
 
+/** Contexts a canary needs for TLS: it originates TLS only if the TLSContext it names exists. */
+function reliedOn(predictions: Prediction[]): Array<{ name: string; logics: ControllerLogic[] }> {
+  const relying = predictions.filter((p) => p.canary.upstream.upstream?.tls && !p.canary.upstream.withoutUnseenContexts?.tls && typeof p.canary.tls === 'string');
+  const names = [...new Set(relying.map((p) => p.canary.tls as string))];
+  return names.map((name) => ({ name, logics: relying.filter((p) => p.canary.tls === name).map((p) => p.logic) }));
+}
+
+/** A TLSContext the canary needs, where the render holds TLSContexts but none of that name. */
+function missingContexts(input: PlanInput, relied: Array<{ name: string }>): void {
+  const { context, setup } = input;
+  if (setup.tlsContexts.length === 0) return;
+  for (const { name } of relied.filter((r) => !setup.tlsContexts.includes(r.name))) {
+    input.diagnostics.push(
+      diagnostic(
+        'tls-context-missing',
+        `the canary Argo Rollouts copies from base Mapping ${context.base.name} originates TLS only through TLSContext ${name}, but the app's TLSContexts are ${setup.tlsContexts.join(', ')}`,
+        context.at(['spec', 'service']),
+        `add TLSContext ${name} to the app, or set legacy-tls-context to one of ${setup.tlsContexts.join(', ')}`,
+      ),
+    );
+  }
+}
+
 export function planMapping(input: PlanInput): PlanResult {
   const { context, settings, entry, diagnostics } = input;
   const { rollout, base, services, url, tls, stable } = context;
@@ -155,6 +192,7 @@ export function planMapping(input: PlanInput): PlanResult {
     stable,
     rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
     mapping: base.name,
+    setup: input.setup.emissary,
   };
   const derived = derivedCanary(declarationContext);
   const declared = declare(input, declarationContext, derived);
@@ -173,28 +211,33 @@ export function planMapping(input: PlanInput): PlanResult {
   const targeted = logicsFor(settings.rolloutsVersion);
   const solverInput: SolverInput = {
     apiVersion: object.apiVersion,
-    url,
+    service: context.service,
     tls,
     rollout: services,
     declared: derived,
     logics: targeted,
     controllerApiVersion: settings.ambassadorApiVersion,
     legacyTlsContext: settings.legacyTlsContext,
+    setup: input.setup.emissary,
   };
   const solution = solveCloneSafe(solverInput);
   const written: BaseForm = { service: getPath(object, ['spec', 'service']) as string, ...(tls !== undefined ? { tls } : {}) };
   const allLogics = { ...solverInput, declared, logics: [...CONTROLLER_LOGICS] };
-  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, declared, solution.asWritten, solution.tried));
+  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, solverInput, declared, solution.asWritten, solution.tried));
   const form = solution.ok ? solution.form : written;
+  const emittedPredictions = predict(allLogics, form);
+  const reliesOn = reliedOn(emittedPredictions.filter((p) => targeted.includes(p.logic)));
+  missingContexts(input, reliesOn);
   const plan: MappingPlan = {
     rollout: { name: rollout.name, namespace: rollout.namespace },
-    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls },
+    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
     strategy: settings.strategy,
     declared,
     fromWritten: predict(allLogics, written),
-    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: predict(allLogics, form) },
+    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: emittedPredictions },
     targeted,
     cloneSafe: solution.ok,
+    ...(reliesOn.length > 0 ? { reliesOnTlsContexts: reliesOn } : {}),
   };
   const generated: KubeObject[] = [];
   if (guarded) {

@@ -56,10 +56,15 @@ function rows(plan: MappingPlan): Array<[string, string]> {
   const predictions = (label: string, list: Prediction[]) => list.map((p): [string, string] => [`${LOGIC_LABELS[p.logic]} from ${label}`, describePrediction(p)]);
   return [
     ['base service', describeForm({ service: plan.base.service!, ...(plan.base.tls !== undefined ? { tls: plan.base.tls } : {}) })],
+    ...(plan.base.notes ?? []).map((note): [string, string] => ['Emissary', note]),
     ['declared canary', `${plan.declared!.url} (${plan.declared!.source})`],
     ...predictions('written base', plan.fromWritten!),
     ['emitted base', `${describeForm(emitted.form)}${emitted.rewritten ? ' (rewritten)' : ' (as written)'}`],
     ...predictions('emitted base', emitted.predictions),
+    ...(plan.reliesOnTlsContexts ?? []).map(({ name, logics }): [string, string] => [
+      'TLS context',
+      `the canary ${logics.map((logic) => LOGIC_LABELS[logic]).join(' and ')} copies originates TLS only if TLSContext ${name} exists in the cluster; the stable route does not depend on it`,
+    ]),
     ...(plan.canaryMapping ? [['canary Mapping', `${plan.canaryMapping} (emitted, weight 0)`] as [string, string]] : []),
     ...(plan.previewMapping ? [['preview route', plan.previewMapping] as [string, string]] : []),
     ['strategy', plan.strategy],
@@ -105,6 +110,9 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
       ...(plan.fromWritten ? { fromWritten: plan.fromWritten.map(prediction) } : {}),
       ...(plan.emitted ? { emitted: { ...plan.emitted.form, rewritten: plan.emitted.rewritten, predictions: plan.emitted.predictions.map(prediction) } } : {}),
       cloneSafe: plan.cloneSafe,
+      ...(plan.reliesOnTlsContexts
+        ? { reliesOnTlsContexts: plan.reliesOnTlsContexts.map(({ name, logics }) => ({ name, controllers: logics.map((logic) => LOGIC_LABELS[logic]) })) }
+        : {}),
       ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
       ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
       verdict: verdict(plan),

@@ -82,8 +82,10 @@ describe('audit of a base without a canary', () => {
     assert.deepEqual(codes(both), ['would-break', 'would-break']);
     assert.deepEqual(both!.findings.map((f) => [f.logic, f.because]), [
       ['host-rebuild', ['lost-scheme']],
-      ['first-replace', ['canary-unparseable']],
+      ['first-replace', ['lost-scheme', 'points-at-stable']],
     ]);
+    // The mangled scheme is stripped by Emissary, which then routes to the stable Service.
+    assert.match(both!.findings[1]!.message, /`https-canary:\/\/s:443`, which has the scheme `https-canary:\/\/`, which Emissary strips with an error, and speaks plain HTTP/);
     assert.match(both!.fix!, /before the next update/);
     const [current] = run(documents, { rolloutsVersion: '1.8' });
     assert.deepEqual(current!.findings.map((f) => f.logic), ['first-replace']);
