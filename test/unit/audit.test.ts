@@ -142,3 +142,28 @@ describe('audit of what surrounds the canary', () => {
     );
   });
 });
+
+describe("audit against what the input shows of Emissary", () => {
+  const tlsContext = (name: string) => `apiVersion: getambassador.io/v3alpha1\nkind: TLSContext\nmetadata: {name: ${name}, namespace: shop}\nspec: {hosts: []}\n`;
+  const base = mapping('web', 'service: "https://web:443", tls: web-tls', '', 'getambassador.io/v3alpha1');
+  const canary = mapping('web-canary', 'service: "web-canary:443", tls: web-tls, weight: 10', '', 'getambassador.io/v3alpha1');
+
+  it('checks a canary that relies on a TLSContext against the live TLSContexts, when the input holds some', () => {
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, canary])[0]), [], 'no TLSContexts in the input: the context is taken to exist');
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, canary, tlsContext('web-tls')])[0]), []);
+    const [missing] = run([rollout('web', 'web-canary'), base, canary, tlsContext('other-tls')]);
+    assert.deepEqual(codes(missing), ['tls-context-missing']);
+    assert.match(missing!.findings[0]!.message, /originates TLS only through TLSContext web-tls, which is not among the live TLSContexts \(other-tls\)/);
+    const [next] = run([rollout('web', 'web-canary'), base, tlsContext('other-tls')], { rolloutsVersion: '1.6' });
+    assert.deepEqual(next!.findings.map((f) => [f.code, f.because]), [['would-break', ['tls-context-missing']]]);
+  });
+
+  it("resolves bare names in Emissary's namespace when the Module says so", () => {
+    const module = `apiVersion: getambassador.io/v3alpha1\nkind: Module\nmetadata: {name: ambassador, namespace: emissary}\nspec: {config: {use_ambassador_namespace_for_service_resolution: true}}\n`;
+    const [bare] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"'), module]);
+    assert.deepEqual(codes(bare), ['base-not-stable-service']);
+    const [qualified] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web.shop:80"'), module]);
+    assert.deepEqual(qualified!.findings.map((f) => [f.code, f.logic, f.because]), [['would-break', 'host-rebuild', ['wrong-namespace']]]);
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), mapping('web', 'service: "web.shop:80"')], { serviceNamespace: 'emissary', rolloutsVersion: '1.8' })[0]), []);
+  });
+});
