@@ -6,6 +6,11 @@ import { EMISSARY_NAMESPACE, readMappingUpstream, type EmissarySetup, type Mappi
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** A name a Service (or namespace) can have. */
+export function isServiceName(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
+
 export interface ServiceUrl {
   /** The scheme as written, without `://`; undefined when there is none. */
   scheme?: string;
@@ -56,7 +61,7 @@ export function checkService(apiVersion: string, spec: UpstreamSpec, namespace: 
     return fail(`cannot be read as [scheme://]host[:port]: ${read.errorText.join('; ') || 'Emissary routes nothing for it'}`, 'write it as [scheme://]host[:port], an IPv6 host in brackets');
   }
   const host = read.upstream.host;
-  if (host.kind === 'service' && ![host.name, host.namespace].every((label) => DNS_LABEL.test(label) || label === EMISSARY_NAMESPACE)) {
+  if (host.kind === 'service' && ![host.name, host.namespace].every((label) => isServiceName(label) || label === EMISSARY_NAMESPACE)) {
     return fail(`names Service \`${host.name}\` in namespace \`${host.namespace}\`, which cannot exist`, 'Service and namespace names are lower-case letters, digits and -, at most 63 characters');
   }
   // Emissary drops a path while it normalises the name (and warns when it cannot); only a trailing / is harmless.

@@ -4,7 +4,7 @@
 import { rejection } from '../ambassador/api-conversion.js';
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
-import { checkService, splitService } from '../ambassador/service-url.js';
+import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
 import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
@@ -371,7 +371,7 @@ function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
   const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
   const missing = [
     ...(named(stableService) ? [] : ['stableService']),
-    ...(named(canaryService) ? [] : ['canaryService']),
+    ...(named(canaryService) && isServiceName(canaryService) ? [] : ['canaryService']),
     ...(Array.isArray(names) && names.length > 0 && names.every(named) ? [] : ['trafficRouting.ambassador.mappings']),
   ];
   if (missing.length > 0) return [invalidRollout(rollout, missing)];

@@ -2,7 +2,7 @@
 // Mappings it can find, a base it can copy without silently serving stable, no canary name already taken.
 import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { rejection } from '../ambassador/api-conversion.js';
-import { checkService, type ServiceUrl } from '../ambassador/service-url.js';
+import { checkService, isServiceName, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
 import { SKIP_ANNOTATION } from '../canary/labels.js';
 import { locate } from '../manifests/locate.js';
@@ -60,11 +60,11 @@ function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutS
     return true;
   });
   const { mappings: names, stableService, canaryService } = routing;
-  if (typeof canaryService === 'string' && canaryService.includes('.')) {
+  if (typeof canaryService === 'string' && canaryService !== '' && !isServiceName(canaryService)) {
     lookup.diagnostics.push(
       diagnostic(
         'canary-service-not-bare',
-        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace`,
+        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace (lower-case letters, digits and -, at most 63)`,
         at([...CANARY_PATH, 'canaryService']),
         'write only the Service name; the Service must live in the namespace of the Rollout',
       ),
