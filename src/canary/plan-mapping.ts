@@ -128,7 +128,7 @@ function noCloneSafeForm(input: PlanInput, solverInput: SolverInput, declared: D
   const remedies = alternatives(input, solverInput);
   return diagnostic(
     'no-clone-safe-form',
-    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of ${tried} equivalent spellings of scheme, host, port and tls does`,
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
     context.at(['spec', 'service']),
     remedies.length > 1 ? `either ${remedies.slice(0, -1).join('; or ')}; or ${remedies.at(-1)}` : remedies[0],
   );
