@@ -101,9 +101,9 @@ export function normalizeService(service: string, mappingNamespace: string, env:
   const split = splitUrl(readsAsUrl(service) ? service : `//${service}`);
   if (!split.ok) return { service, problem: split.reason };
   const hostname = hostnameOf(split.url);
-  if (hostname === undefined) return { service, problem: 'No hostname' };
+  if (hostname === undefined) return { service, problem: 'no host' };
   const badEscape = (hostname.match(/%[^\n]{0,2}/g) ?? []).find((seq) => !/^%[0-9a-fA-F]{2}$/.test(seq));
-  if (badEscape !== undefined) return { service, problem: `Invalid percent-escape in hostname: ${badEscape}` };
+  if (badEscape !== undefined) return { service, problem: `the host has the invalid escape ${badEscape}` };
   const port = portOf(split.url);
   if (!port.ok) return { service, problem: port.reason };
   let host = unquote(hostname);
@@ -146,14 +146,14 @@ export function readUpstream(service: string, tls: unknown, mappingNamespace: st
     errorText.push(text);
   };
   const normalized = normalizeService(service, mappingNamespace, env);
-  if (normalized.problem !== undefined) log('malformed-service', `Malformed service '${service}': ${normalized.problem}`);
+  if (normalized.problem !== undefined) log('malformed-service', `cannot normalise \`${service}\`: ${normalized.problem}`);
   let rest = normalized.service;
   // A context exists when `tls` is true (the default context) or names an existing TLSContext.
   let context: string | undefined;
   if (tls === true) context = DEFAULT_UPSTREAM_CONTEXT;
   else if (typeof tls === 'string' && tls !== '') {
     if (env.hasTlsContext(tls)) context = tls;
-    else log('tls-context-undefined', `Originate-TLS context ${tls} is not defined`);
+    else log('tls-context-undefined', `TLSContext ${tls} does not exist`);
   }
   let originateTls = false;
   const lower = rest.toLowerCase();
@@ -163,7 +163,7 @@ export function readUpstream(service: string, tls: unknown, mappingNamespace: st
   } else if (lower.startsWith('http://')) {
     rest = rest.slice('http://'.length);
     if (context !== undefined) {
-      log('tls-context-with-http', `Originate-TLS context ${String(tls)} being used even though service ${rest} lists HTTP`);
+      log('tls-context-with-http', `TLS is originated with ${tls === true ? 'the default context' : `TLSContext ${String(tls)}`} although the service says http://`);
       originateTls = true;
     }
   } else if (context !== undefined) {
@@ -171,29 +171,29 @@ export function readUpstream(service: string, tls: unknown, mappingNamespace: st
   }
   const schemeEnd = rest.indexOf('://');
   if (schemeEnd >= 0) {
-    log('unknown-scheme', `service ${rest} has unknown scheme ${rest.slice(0, schemeEnd)}, assuming ${originateTls ? 'HTTPS' : 'HTTP'}`);
+    log('unknown-scheme', `the unknown scheme ${rest.slice(0, schemeEnd)}:// is stripped and the rest routed as ${originateTls ? 'HTTPS' : 'plain HTTP'}`);
     rest = rest.slice(schemeEnd + 3);
   }
   const split = splitUrl(`random://${rest}`);
   if (!split.ok) {
-    const failure = `IRCluster raised ValueError: ${split.reason}`;
+    const failure = `no cluster can be built: ${split.reason}`;
     const logged = normalized.problem === undefined ? 0 : 1;
     return { built: false, valid: false, failure, errors: [...errors.slice(0, logged), 'cluster-construction-failed'], errorText: [...errorText.slice(0, logged), failure] };
   }
   const url = split.url;
   if (url.path !== '' || url.query !== '' || url.fragment !== '') {
-    log('extra-url-components', `service ${rest} has extra URL components; ignoring everything but the host and port`);
+    log('extra-url-components', `everything after the host and port of \`${rest}\` is ignored`);
   }
   let valid = true;
   const found = hostnameOf(url);
   if (found === undefined) {
-    log('no-hostname', `service ${rest} has no hostname and will be ignored; please re-configure`);
+    log('no-hostname', `\`${rest}\` has no host: the Mapping is ignored`);
     valid = false;
   }
   const host = found ?? 'unknown';
   const parsedPort = portOf(url);
   if (!parsedPort.ok) {
-    log('invalid-port', `found invalid port for service ${rest}: ${parsedPort.reason}; the cluster will be ignored`);
+    log('invalid-port', `${parsedPort.reason}: the Mapping is ignored`);
     valid = false;
   }
   const port = (parsedPort.ok && parsedPort.port) || (originateTls ? 443 : 80);

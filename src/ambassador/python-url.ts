@@ -21,9 +21,9 @@ const LEADING_C0_OR_SPACE = /^[\u0000-\u0020]+/;
 const UNSAFE = /[\t\r\n]/g;
 
 function checkBracketedHost(host: string): string | undefined {
-  if (host.startsWith('v')) return /^v[a-fA-F0-9]+\..+$/s.test(host) ? undefined : 'IPvFuture address is invalid';
-  if (isIpv4(host)) return 'An IPv4 address cannot be in brackets';
-  return isIpv6(host) ? undefined : `'${host}' does not appear to be an IPv4 or IPv6 address`;
+  if (host.startsWith('v')) return /^v[a-fA-F0-9]+\..+$/s.test(host) ? undefined : `[${host}] is not a valid IPvFuture address`;
+  if (isIpv4(host)) return `[${host}]: an IPv4 address in brackets`;
+  return isIpv6(host) ? undefined : `[${host}] is not an IPv6 address`;
 }
 
 export function splitUrl(text: string): Split {
@@ -39,7 +39,7 @@ export function splitUrl(text: string): Split {
     const end = rest.slice(2).search(/[/?#]/);
     netloc = end < 0 ? rest.slice(2) : rest.slice(2, end + 2);
     rest = end < 0 ? '' : rest.slice(end + 2);
-    if (netloc.includes('[') !== netloc.includes(']')) return { ok: false, reason: 'Invalid IPv6 URL' };
+    if (netloc.includes('[') !== netloc.includes(']')) return { ok: false, reason: 'unbalanced [ ]' };
     if (netloc.includes('[')) {
       const bracketed = netloc.slice(netloc.indexOf('[') + 1).split(']')[0]!;
       const problem = checkBracketedHost(bracketed);
@@ -91,8 +91,8 @@ const DIGITS = /^[0-9]+$/;
 export function portOf(url: SplitUrl): Port {
   const { port } = hostInfo(url.netloc);
   if (port === undefined) return { ok: true, port: undefined };
-  if (!DIGITS.test(port)) return { ok: false, reason: `Port could not be cast to integer value as '${port}'` };
+  if (!DIGITS.test(port)) return { ok: false, reason: `the port '${port}' is not a number` };
   const value = Number(port);
-  if (value > 65535) return { ok: false, reason: 'Port out of range 0-65535' };
+  if (value > 65535) return { ok: false, reason: `the port ${port} is above 65535` };
   return { ok: true, port: value };
 }

@@ -88,6 +88,6 @@ describe('upstream equivalence', () => {
     assert.deepEqual(up('api.example.com').upstream?.host, { kind: 'dns', name: 'api.example.com' });
     assert.deepEqual(upstreamDifferences(up('identity:80'), up('myapp:80').upstream!), ['pointing at Service identity in namespace iam instead of Service myapp in namespace iam']);
     assert.equal(up('[fd00::1]').upstream?.port, 80);
-    assert.match(upstreamDifferences(up('identity-canary:http'), up('http://identity-canary:80').upstream!)[0]!, /an upstream Emissary ignores \(.*found invalid port/);
+    assert.match(upstreamDifferences(up('identity-canary:http'), up('http://identity-canary:80').upstream!)[0]!, /an upstream Emissary ignores \(.*the port 'http' is not a number: the Mapping is ignored\)/);
   });
 });
