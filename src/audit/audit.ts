@@ -6,6 +6,7 @@ import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } fr
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
 import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { solveCloneSafe } from '../canary/clone-safe-solver.js';
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
 import type { Diagnostic, SourceLocation } from '../core/diagnostics.js';
@@ -235,6 +236,10 @@ interface FixInput {
   canary?: { name: string; guarded: boolean; wrong: boolean };
   /** The declared canary cannot be copied from the base by any controller. */
   uncopyable: boolean;
+  /** Whether clone-safe finds a form of the live base for the targeted versions (without legacy-tls-context). */
+  cloneSafe: () => boolean;
+  /** The base originates TLS, so legacy-tls-context may help where clone-safe finds no form. */
+  tls: boolean;
   copies: Copy[];
   targeted: ControllerLogic[];
 }
@@ -263,6 +268,10 @@ function fixFor(input: FixInput): string | undefined {
   const safe = input.targeted.filter((logic) => !breaking.some((copy) => copy.logic === logic));
   const version = safe.length > 0 ? ` If every controller you run is ${LOGIC_LABELS[safe[0]!]}, audit with --rollouts-version set to its version.` : '';
   const when = canary ? '' : ' before the next update';
+  if (!input.cloneSafe()) {
+    const context = input.tls ? ' with legacy-tls-context set to a TLSContext that exists (the base keeps its scheme and names the context),' : '';
+    return `Clone-safe finds no form of this base that every targeted controller copies into the declared canary: re-render the app${context} or with strategy guarded and the guard policy installed, and sync${when}.${deleteCanary}${version}`;
+  }
   return `Re-render the app with canary-mapping and sync${when}: clone-safe rewrites the base so that every targeted controller copies it into the declared canary (or set strategy guarded).${deleteCanary}${version}`;
 }
 
@@ -349,6 +358,20 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     findings,
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
     uncopyable: declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared),
+    cloneSafe: () =>
+      declaration.declared === undefined ||
+      solveCloneSafe({
+        apiVersion: object.apiVersion,
+        service,
+        tls,
+        rollout: services,
+        declared: declaration.declared,
+        logics: lookup.targeted,
+        controllerApiVersion: lookup.settings.ambassadorApiVersion,
+        legacyTlsContext: '',
+        setup: lookup.setup,
+      }).ok,
+    tls: stable.tls,
     copies,
     targeted: lookup.targeted,
   });

@@ -167,3 +167,15 @@ describe("audit against what the input shows of Emissary", () => {
     assert.deepEqual(codes(run([rollout('web', 'web-canary'), mapping('web', 'service: "web.shop:80"')], { serviceNamespace: 'emissary', rolloutsVersion: '1.8' })[0]), []);
   });
 });
+
+describe('audit advice agrees with generate', () => {
+  it('does not promise a clone-safe rewrite where generate refuses one', () => {
+    const v3 = mapping('web', 'service: "https://web:443"', '', 'getambassador.io/v3alpha1');
+    const [entry] = run([rollout('web', 'web-canary'), v3]);
+    assert.deepEqual(codes(entry), ['would-break']);
+    assert.match(entry!.fix!, /^Clone-safe finds no form of this base .* with legacy-tls-context set to a TLSContext that exists/);
+    assert.match(entry!.fix!, /If every controller you run is Argo Rollouts ≥ 1.7.0, audit with --rollouts-version/);
+    const [v2] = run([rollout('web', 'web-canary'), mapping('web', 'service: "https://web:443"')]);
+    assert.match(v2!.fix!, /^Re-render the app with canary-mapping and sync before the next update: clone-safe rewrites the base/);
+  });
+});
