@@ -177,7 +177,9 @@ function missingContexts(input: PlanInput, relied: Array<{ name: string }>): voi
         'tls-context-missing',
         `the canary Argo Rollouts copies from base Mapping ${context.base.name} originates TLS only through TLSContext ${name}, but the app's TLSContexts are ${setup.tlsContexts.join(', ')}`,
         context.at(['spec', 'service']),
-        `add TLSContext ${name} to the app, or set legacy-tls-context to one of ${setup.tlsContexts.join(', ')}`,
+        name === input.settings.legacyTlsContext
+          ? `add TLSContext ${name} to the app, or set legacy-tls-context to one of ${setup.tlsContexts.join(', ')}`
+          : `add TLSContext ${name} to the app, or name one of ${setup.tlsContexts.join(', ')} in spec.tls of ${context.base.name}`,
       ),
     );
   }
