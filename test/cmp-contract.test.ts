@@ -268,8 +268,8 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
 
     const mapping = objects.find((o) => o.kind === 'Mapping' && o.metadata.name === 'identity');
     assert.ok(mapping, 'the base Mapping identity is in the output');
-    assert.equal(mapping.spec.service, 'identity:443', 'the scheme moved out of the service URL');
-    assert.equal(mapping.spec.tls, true, 'TLS is kept through spec.tls');
+    assert.equal(mapping.spec.service, 'https://identity:443', 'the scheme stays in the service URL');
+    assert.equal(mapping.spec.tls, true, 'TLS is also carried by spec.tls, which the <= 1.6.6 copy keeps');
     assert.equal(mapping.metadata.annotations?.['canary-mapping.dev/original-service'], 'https://identity:443');
 
     // The input objects are the unpacked example app; tests/ is excluded by the `exclude` parameter.
@@ -313,8 +313,8 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     assert.equal(result.stdout, '', 'nothing on stdout');
     // Argo CD shows stderr in the UI: the path must be the one in the repository, with line and column.
     assert.match(result.stderr, /apps\/broken\/[\w.-]+\.yaml:\d+:\d+: error\[/);
-    const serviceLine = readFileSync(join(root, BROKEN_PATH, 'mapping.yaml'), 'utf8').split('\n').findIndex((line) => line.includes('service: grpc://')) + 1;
-    assert.match(result.stderr, new RegExp(`^apps/broken/mapping\\.yaml:${serviceLine}:\\d+: error\\[`, 'm'), 'the grpc:// service line is named');
+    const serviceLine = readFileSync(join(root, BROKEN_PATH, 'mapping.yaml'), 'utf8').split('\n').findIndex((line) => line.includes('service: identity:grpc')) + 1;
+    assert.match(result.stderr, new RegExp(`^apps/broken/mapping\\.yaml:${serviceLine}:\\d+: error\\[`, 'm'), 'the service line with the named port is named');
     assert.ok(!result.stderr.includes(root), 'no temp dir of the cmp-server in the message');
     assert.doesNotMatch(result.stderr, /Usage:/, 'no usage text on errors');
   });
@@ -332,7 +332,7 @@ describe(`cmp-plugin.yaml run like the Argo CD cmp-server (${who})`, () => {
     assert.equal(result.code, 0, 'exit status 0');
     const mapping = parseObjects(result.stdout, 'stdout').find((o) => o.kind === 'Mapping');
     assert.equal(mapping?.metadata.namespace, 'iam', 'the overlay set the namespace');
-    assert.equal(mapping?.spec.service, 'identity:443', 'the rendered base Mapping was made clone-safe');
+    assert.equal(mapping?.spec.tls, true, 'the rendered base Mapping was made clone-safe');
   });
 
   it('the dynamic parameters command prints exactly the static announcement', async () => {

@@ -498,9 +498,9 @@ describe('__proto__ and constructor keys', () => {
   });
 
   it('objects and Services named after Object.prototype members render like any other name', async () => {
-    // Not a valid host name: refused by the service grammar, like any other.
+    // Not a Service name that can exist: refused like any other.
     const proto = Object.fromEntries(Object.entries(example).map(([file, text]) => [file, text.replaceAll('identity', '__proto__')]));
-    assertFails(await generate(tree(proto)), 'service-invalid', /^mapping\.yaml:\d+:\d+: error\[service-invalid\]: service `https:\/\/__proto__:443`/m);
+    assertFails(await generate(tree(proto)), 'canary-service-not-bare', /^rollout\.yaml:\d+:\d+: error\[canary-service-not-bare\]: Rollout iam\/__proto__: canaryService `__proto__-canary` must be a bare Service name/m);
     for (const name of ['constructor', 'prototype', 'valueof']) {
       const renamed = Object.fromEntries(Object.entries(example).map(([file, text]) => [file, text.replaceAll('identity', name)]));
       const base = assertRendered(await generate(tree(renamed))).find((o) => o.kind === 'Mapping')!;

@@ -69,7 +69,7 @@ describe('the plugin reads YAML as Kubernetes does', () => {
   it('an octal 010 and bypass_auth: yes in a rewritten base keep their Kubernetes values (8, true)', async () => {
     const objects = rendered(await generate({ 'mapping.yaml': mapping('  service: https://identity:443\n  timeout_ms: 010\n  bypass_auth: yes\n'), 'rollout.yaml': rollout, 'services.yaml': services }));
     const spec = base(objects).spec;
-    assert.deepEqual([spec.timeout_ms, spec.bypass_auth, spec.service, spec.tls], [8, true, 'identity:443', true]);
+    assert.deepEqual([spec.timeout_ms, spec.bypass_auth, spec.service, spec.tls], [8, true, 'https://identity:443', true]);
   });
 
   for (const [name, breakChar] of [['NEL', '\u0085'], ['LS', '\u2028'], ['PS', '\u2029']]) {
@@ -86,7 +86,7 @@ describe('the plugin reads YAML as Kubernetes does', () => {
     // The merged-in service is the base's own: the plugin rewrites what Kubernetes reads.
     const text = mapping('  service: identity:8080\n  <<: {service: "https://identity:443"}\n');
     const merged = rendered(await generate({ 'mapping.yaml': text, 'rollout.yaml': rollout, 'services.yaml': services }));
-    assert.deepEqual([base(merged).spec.service, base(merged).spec.tls], ['identity:443', true]);
+    assert.deepEqual([base(merged).spec.service, base(merged).spec.tls], ['https://identity:443', true]);
   });
 
   it('objects written anew keep their Kubernetes values: a List item with defaultMode 0500 (0o500) and yes/010', async () => {
@@ -102,8 +102,8 @@ describe('the plugin reads YAML as Kubernetes does', () => {
       const result = await generate({ 'mapping.yaml': text.replaceAll('\n', eol), 'rollout.yaml': rollout, 'services.yaml': services });
       const output = result.stdout.replaceAll('\r\n', '\n');
       assert.match(output, /^# owned by team iam\n/);
-      assert.match(output, /  service: identity:443  # the upstream\n  timeout_ms: 5000 # generous\n/);
-      assert.deepEqual([base(rendered(result)).spec.service, base(rendered(result)).spec.tls], ['identity:443', true]);
+      assert.match(output, /  service: https:\/\/identity:443  # the upstream\n  timeout_ms: 5000 # generous\n/);
+      assert.deepEqual([base(rendered(result)).spec.service, base(rendered(result)).spec.tls], ['https://identity:443', true]);
     }
   });
 
@@ -118,7 +118,7 @@ describe('the plugin reads YAML as Kubernetes does', () => {
     const bundle = `apiVersion: example.com/v1\nkind: Bundle\nmetadata: {name: b}\nitems:\n${indent(mapping('  service: https://identity:443\n'))}\n${indent(rollout.replace(/^#.*\n/gm, ''))}\n`;
     const objects = rendered(await generate({ 'bundle.yaml': bundle, 'services.yaml': services }));
     assert.ok(!objects.some((o) => o.kind === 'Bundle'), 'Argo CD applies the items, not the Bundle');
-    assert.deepEqual([base(objects).spec.service, base(objects).spec.tls], ['identity:443', true], 'the base inside the Bundle is made clone-safe');
+    assert.deepEqual([base(objects).spec.service, base(objects).spec.tls], ['https://identity:443', true], 'the base inside the Bundle is made clone-safe');
   });
 
   it('a render Argo CD would read as zero objects is the empty-render error', async () => {

@@ -138,7 +138,7 @@ describe('locating diagnostics in Kustomize output', { skip: noKubectl }, () => 
     assert.equal(rendered.result.stderr, '');
     assert.doesNotMatch(rendered.result.stdout, /config\.kubernetes\.io/);
     assert.match(rendered.result.stdout, /annotations:\n {4}team: edge\n/);
-    writeFileSync(join(repo, 'apps/web/tls.yaml'), 'apiVersion: getambassador.io/v2\nkind: Mapping\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  service: grpc://web:443\n');
+    writeFileSync(join(repo, 'apps/web/tls.yaml'), 'apiVersion: getambassador.io/v2\nkind: Mapping\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  service: web:http\n');
     const { result, outsideOpens, paths } = await generate(repo, 'apps/web');
     assertFailsCleanly(result, 'service-invalid');
     assert.ok(paths.includes(join(repo, 'apps/web/tls.yaml')), 'the watch sees what the plugin reads');

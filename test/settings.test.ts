@@ -477,6 +477,7 @@ test('the announcement lists every setting with its default under its collection
       { name: 'rollouts-version', collectionType: 'string', string: 'any', array: undefined },
       { name: 'ambassador-api-version', collectionType: 'string', string: 'getambassador.io/v2', array: undefined },
       { name: 'legacy-tls-context', collectionType: 'string', string: '', array: undefined },
+      { name: 'service-namespace', collectionType: 'string', string: 'mapping', array: undefined },
       { name: 'guard-policy', collectionType: 'string', string: 'omit', array: undefined },
       { name: 'rollouts-service-account', collectionType: 'string', string: 'argo-rollouts/argo-rollouts', array: undefined },
       { name: 'exclude', collectionType: 'array', string: undefined, array: [] },

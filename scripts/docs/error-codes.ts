@@ -78,7 +78,10 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
         "clone-safe: a Host in the render takes the base through its labels (`mappingSelector`); the controller's canary copy carries no labels, so it never joins that Host. Put the hostname on the base and drop the selector, or use `guarded`",
       'base-weight': 'a base Mapping with a non-zero `weight` (the Rollout would be rejected)',
       'service-missing': 'a base Mapping without `spec.service`',
-      'service-invalid': 'a `spec.service` Emissary cannot use (unknown scheme, named port, path, …)',
+      'service-invalid':
+        'a `spec.service` Emissary routes nothing for, or not as written: a named or out-of-range port (Emissary ignores the Mapping), a path (Emissary drops it; a trailing `/` alone is accepted), a host no Service can have. An unknown scheme such as `grpc://` is accepted: Emissary strips it with an error and routes plain HTTP, which `explain` says',
+      'tls-invalid': 'a getambassador.io/v3alpha1 Mapping with a boolean `tls`: the API server refuses it (v3alpha1 `tls` only names a TLSContext)',
+      'tls-context-missing': 'the canary a controller copies originates TLS only through a TLSContext (`legacy-tls-context`), and the render holds TLSContexts but none of that name',
       'base-not-stable-service':
         "the base does not point at the Rollout's `stableService` (an umbrella Service, an IP): the canary would serve stable",
     },
@@ -87,7 +90,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
     title: 'Declared canaries',
     codes: {
       'no-clone-safe-form':
-        'no equivalent base makes every targeted controller create the declared canary; the message says which version breaks and how',
+        'no equivalent spelling of the base makes every targeted controller create the declared canary; the message says which version breaks and how, the hint which settings would work (`rollouts-version`, `legacy-tls-context`, `guarded`)',
       'template-invalid':
         'a canary URL template (annotation or config) with an unknown variable, an unterminated `{{`, or a result that is not an explicit URL',
       'needs-guarded':

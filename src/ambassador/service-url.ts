@@ -1,95 +1,83 @@
-// Emissary's `spec.service` grammar: `[scheme://]host[:port]`, where host is a name, `name.namespace`, an FQDN, an
-// IPv4 address or a bracketed IPv6 address.
+// A Mapping's `spec.service` as spelled, `[scheme://]host[:port][/path]`, so that the plugin can write equivalent
+// spellings; and which services the plugin accepts: those Emissary routes without logging an error, plus the forms
+// Emissary only warns about (a trailing `/`, `http://` with a TLS context).
+import type { UpstreamSpec } from './api-conversion.js';
+import { EMISSARY_NAMESPACE, readMappingUpstream, type EmissarySetup, type MappingUpstream, type Upstream } from './upstream.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A name a Service (or namespace) can have. */
+export function isServiceName(name: string): boolean {
+  return DNS_LABEL.test(name);
+}
 
 export interface ServiceUrl {
-  /** Lower-cased scheme when one is written (`http` or `https`). */
-  scheme?: 'http' | 'https';
-  /** Host as written, without brackets for IPv6. */
+  /** The scheme as written, without `://`; undefined when there is none. */
+  scheme?: string;
+  /** As written, with the brackets of an IPv6 address. */
   host: string;
-  hostKind: 'name' | 'ipv4' | 'ipv6';
-  port?: number;
+  /** As written; '' for an empty port (`name:`), undefined when there is no `:`. */
+  port?: string;
+  /** Everything from the first `/`, `?` or `#` after the host. */
+  path: string;
 }
 
-export type ServiceUrlResult = { ok: true; url: ServiceUrl } | { ok: false; problem: string; hint: string };
-
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:.]+$/;
-const DIGITS = /^\d+$/;
-
-function fail(problem: string, hint: string): ServiceUrlResult {
-  return { ok: false, problem, hint };
-}
-
-export function parseServiceUrl(text: string): ServiceUrlResult {
-  if (text !== text.trim() || text === '') {
-    return fail(`service \`${text}\` is empty or has surrounding white space`, 'write it as [scheme://]host[:port]');
-  }
-  let rest = text;
-  let scheme: ServiceUrl['scheme'];
-  const schemeMatch = SCHEME.exec(rest);
-  if (schemeMatch) {
-    const written = schemeMatch[1]!.toLowerCase();
-    if (written !== 'http' && written !== 'https') {
-      return fail(
-        `unknown scheme \`${schemeMatch[1]}://\` in service \`${text}\`: Emissary only knows http:// and https:// and strips anything else`,
-        'use https:// to originate TLS, http:// or no scheme for plain HTTP, and `grpc: true` for HTTP/2',
-      );
-    }
-    scheme = written;
-    rest = rest.slice(schemeMatch[0].length);
-  }
-  if (/[/?#@\s]/.test(rest)) {
-    return fail(
-      `service \`${text}\` has a path, query, user or white space: Emissary takes only [scheme://]host[:port]`,
-      'move a path into `rewrite` or `prefix`',
-    );
-  }
-  let host: string;
-  let hostKind: ServiceUrl['hostKind'];
-  let portText: string | undefined;
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    const after = close < 0 ? '' : rest.slice(close + 1);
-    host = close < 0 ? '' : rest.slice(1, close);
-    if (close < 0 || !IPV6.test(host) || !host.includes(':') || (after !== '' && !after.startsWith(':'))) {
-      return fail(`service \`${text}\` has a malformed IPv6 address`, 'write an IPv6 host as [address]:port');
-    }
-    hostKind = 'ipv6';
-    portText = after === '' ? undefined : after.slice(1);
-  } else {
-    const parts = rest.split(':');
-    if (parts.length > 2) {
-      return fail(`service \`${text}\` has more than one \`:\``, 'an IPv6 host must be in brackets: [address]:port');
-    }
-    host = parts[0]!.replace(/\.$/, '').toLowerCase();
-    portText = parts[1];
-    hostKind = IPV4.test(host) ? 'ipv4' : 'name';
-    if (hostKind === 'name' && (host === '' || !host.split('.').every((label) => DNS_LABEL.test(label)))) {
-      return fail(
-        `service \`${text}\` has no valid host: expected a Service name, name.namespace, an FQDN or an IP address`,
-        'host labels are lower-case letters, digits and -',
-      );
-    }
-  }
-  let port: number | undefined;
-  if (portText !== undefined) {
-    if (!DIGITS.test(portText)) {
-      return fail(
-        `service \`${text}\` names its port \`${portText}\`: Emissary needs a port number, not a named port`,
-        "write the Service's port number, e.g. :8443",
-      );
-    }
-    port = Number(portText);
-    if (port < 1 || port > 65535) return fail(`service \`${text}\` has port ${portText}, outside 1-65535`, 'use a valid port');
-  }
-  return { ok: true, url: { ...(scheme ? { scheme } : {}), host, hostKind, ...(port !== undefined ? { port } : {}) } };
+export function splitService(text: string): ServiceUrl {
+  const schemeEnd = text.indexOf('://');
+  const scheme = schemeEnd < 0 ? undefined : text.slice(0, schemeEnd);
+  const rest = schemeEnd < 0 ? text : text.slice(schemeEnd + 3);
+  const pathStart = rest.search(/[/?#]/);
+  const authority = pathStart < 0 ? rest : rest.slice(0, pathStart);
+  const path = pathStart < 0 ? '' : rest.slice(pathStart);
+  const close = authority.startsWith('[') ? authority.indexOf(']') : -1;
+  const colon = authority.indexOf(':', close < 0 ? 0 : close);
+  const host = colon < 0 ? authority : authority.slice(0, colon);
+  return { ...(scheme !== undefined ? { scheme } : {}), host, ...(colon >= 0 ? { port: authority.slice(colon + 1) } : {}), path };
 }
 
 export function formatServiceUrl(url: ServiceUrl): string {
-  const scheme = url.scheme ? `${url.scheme}://` : '';
-  const host = url.hostKind === 'ipv6' ? `[${url.host}]` : url.host;
-  const port = url.port !== undefined ? `:${url.port}` : '';
-  return `${scheme}${host}${port}`;
+  return `${url.scheme !== undefined ? `${url.scheme}://` : ''}${url.host}${url.port !== undefined ? `:${url.port}` : ''}${url.path}`;
+}
+
+export type ServiceCheck =
+  | { ok: true; url: ServiceUrl; read: MappingUpstream; upstream: Upstream; /** What Emissary warns or logs about a service it still routes. */ notes: string[] }
+  | { ok: false; problem: string; hint: string };
+
+/** Whether Emissary routes this service as meant; a problem names what Emissary does with it instead. */
+export function checkService(apiVersion: string, spec: UpstreamSpec, namespace: string, setup?: EmissarySetup): ServiceCheck {
+  const text = spec.service;
+  const url = splitService(text);
+  const read = readMappingUpstream(apiVersion, spec, namespace, setup);
+  const fail = (problem: string, hint: string): ServiceCheck => ({ ok: false, problem: `service \`${text}\` ${problem}`, hint });
+  const has = (code: string) => read.errors.includes(code as never);
+  if (/\s/.test(text)) return fail('contains white space, which Emissary strips or escapes before it reads the host', 'write the service without spaces or line breaks');
+  if (has('invalid-port')) {
+    return fail(
+      `has the port \`${url.port}\`, which is not a number from 0 to 65535: Emissary ignores the Mapping and routes nothing`,
+      "write the Service's port number, e.g. :8443 (a named port is not looked up)",
+    );
+  }
+  if (has('no-hostname') || has('malformed-service') || has('cluster-construction-failed') || !read.upstream) {
+    return fail(`cannot be read as [scheme://]host[:port]: ${read.errorText.join('; ') || 'Emissary routes nothing for it'}`, 'write it as [scheme://]host[:port], an IPv6 host in brackets');
+  }
+  const host = read.upstream.host;
+  if (host.kind === 'service' && ![host.name, host.namespace].every((label) => isServiceName(label) || label === EMISSARY_NAMESPACE)) {
+    return fail(`names Service \`${host.name}\` in namespace \`${host.namespace}\`, which cannot exist`, 'Service and namespace names are lower-case letters, digits and -, at most 63 characters');
+  }
+  // Emissary drops a path while it normalises the name (and warns when it cannot); only a trailing / is harmless.
+  if (url.path !== '' && url.path !== '/') {
+    return fail(
+      `has the path, query or fragment \`${url.path}\`: Emissary ignores everything but the host and port`,
+      'move a path into `rewrite` or `prefix`; a trailing / alone is accepted',
+    );
+  }
+  const notes: string[] = [];
+  if (has('unknown-scheme')) {
+    notes.push(
+      `Emissary strips the scheme \`${url.scheme}://\` with an error and routes \`${text}\` as ${read.upstream.tls ? 'HTTPS' : 'plain HTTP'}; for HTTP/2 write http:// or https:// and set \`grpc: true\` (there is no grpc:// or h2c:// scheme)`,
+    );
+  }
+  if (has('tls-context-with-http')) notes.push(`Emissary originates TLS for \`${text}\` although it says http://, because tls is set (it logs a warning)`);
+  if (url.path === '/') notes.push(`Emissary ignores the trailing / of \`${text}\``);
+  return { ok: true, url, read, upstream: read.upstream, notes };
 }

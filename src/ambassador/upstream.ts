@@ -1,59 +1,69 @@
-// What an upstream means to Emissary, so that two spellings can be compared: TLS or not, which Service (or address)
-// and which port after defaults.
-import { parseServiceUrl, type ServiceUrl } from './service-url.js';
+// What a Mapping's upstream means to Emissary, so that two spellings can be compared: TLS or not (and with which
+// context), which Service or address, which port after defaults; or that Emissary routes nothing, and why.
+import { emissaryView, type UpstreamSpec } from './api-conversion.js';
+import { readUpstream, type EmissaryError, type Endpoint } from './emissary-reading.js';
 
-export type UpstreamHost =
-  | { kind: 'service'; name: string; namespace: string }
-  | { kind: 'address'; address: string }
-  | { kind: 'dns'; name: string };
+export type UpstreamHost = Endpoint;
 
 export interface Upstream {
   tls: boolean;
+  /** The TLS context Emissary originates with; undefined without TLS. */
+  tlsContext?: string;
   host: UpstreamHost;
   port: number;
 }
 
-export const CLUSTER_DOMAIN = 'svc.cluster.local';
+/** Stands for Emissary's namespace when the render does not show it: no Kubernetes namespace is spelled like this. */
+export const EMISSARY_NAMESPACE = "<Emissary's namespace>";
 
-/** TLS comes from an `https://` scheme or from a `tls` field that is `true` or names a TLSContext. */
-export function originatesTls(url: ServiceUrl, tlsField: unknown): boolean {
-  if (url.scheme === 'https') return true;
-  if (url.scheme === 'http') return false;
-  return tlsField === true || (typeof tlsField === 'string' && tlsField !== '');
+/** What the plugin knows about the Emissary that reads the Mappings. */
+export interface EmissarySetup {
+  /** Emissary's namespace, when the render holds its Module. */
+  namespace?: string;
+  /** The Module's `use_ambassador_namespace_for_service_resolution`: bare names resolve in Emissary's namespace. */
+  useAmbassadorNamespace: boolean;
+  /** Whether the render holds a TLSContext of this name; by default it holds none. */
+  hasTlsContext?: (name: string) => boolean;
 }
 
-/** A bare name lives in the Mapping's namespace; `name.ns`, `name.ns.svc` and the FQDN all name the same Service. */
-export function resolveHost(url: ServiceUrl, mappingNamespace: string): UpstreamHost {
-  if (url.hostKind !== 'name') return { kind: 'address', address: url.host.toLowerCase() };
-  const labels = url.host.split('.');
-  const [name, namespace] = labels as [string, string | undefined];
-  const suffix = labels.slice(2).join('.');
-  if (labels.length === 1) return { kind: 'service', name, namespace: mappingNamespace };
-  if (namespace !== undefined && (suffix === '' || suffix === 'svc' || suffix === CLUSTER_DOMAIN)) {
-    return { kind: 'service', name, namespace };
-  }
-  return { kind: 'dns', name: url.host };
+export const DEFAULT_SETUP: EmissarySetup = { useAmbassadorNamespace: false };
+
+export interface MappingUpstream {
+  /** undefined when Emissary builds no usable cluster. */
+  upstream?: Upstream;
+  /** The same Mapping where only the TLSContexts the render holds exist (undefined: Emissary routes nothing). */
+  withoutUnseenContexts?: Upstream;
+  errors: Array<EmissaryError | 'cluster-construction-failed'>;
+  /** Emissary's own words for the errors. */
+  errorText: string[];
 }
 
-export function resolveUpstream(url: ServiceUrl, tlsField: unknown, mappingNamespace: string): Upstream {
-  const tls = originatesTls(url, tlsField);
-  return { tls, host: resolveHost(url, mappingNamespace), port: url.port ?? (tls ? 443 : 80) };
+function reading(service: string, tls: unknown, namespace: string, setup: EmissarySetup, hasTlsContext: (name: string) => boolean): { upstream?: Upstream; errors: MappingUpstream['errors']; errorText: string[] } {
+  const env = { namespace: setup.namespace ?? EMISSARY_NAMESPACE, useAmbassadorNamespace: setup.useAmbassadorNamespace, hasTlsContext };
+  const read = readUpstream(service, tls, namespace, env);
+  if (!read.built || !read.valid || !read.endpoint) return { errors: read.errors, errorText: read.errorText };
+  const upstream: Upstream = { tls: read.tls, ...(read.tlsContext !== undefined ? { tlsContext: read.tlsContext } : {}), host: read.endpoint, port: read.port };
+  return { upstream, errors: read.errors, errorText: read.errorText };
 }
 
-/** Parses and resolves in one step; undefined when the text does not parse (callers report that separately). */
-export function upstreamOf(service: string, tlsField: unknown, mappingNamespace: string): Upstream | undefined {
-  const parsed = parseServiceUrl(service);
-  return parsed.ok ? resolveUpstream(parsed.url, tlsField, mappingNamespace) : undefined;
+/** Emissary's reading of a Mapping of `apiVersion` in `namespace`, assuming every TLSContext it names exists. */
+export function readMappingUpstream(apiVersion: string, spec: UpstreamSpec, namespace: string, setup: EmissarySetup = DEFAULT_SETUP): MappingUpstream {
+  const view = emissaryView(apiVersion, spec);
+  const withContexts = reading(view.service, view.tls, namespace, setup, () => true);
+  const without = reading(view.service, view.tls, namespace, setup, setup.hasTlsContext ?? (() => false)).upstream;
+  return { ...withContexts, ...(without ? { withoutUnseenContexts: without } : {}) };
 }
 
 export function describeHost(host: UpstreamHost): string {
   switch (host.kind) {
     case 'service':
-      return `Service ${host.name} in namespace ${host.namespace}`;
+      return host.namespace === EMISSARY_NAMESPACE ? `Service ${host.name} in Emissary's own namespace` : `Service ${host.name} in namespace ${host.namespace}`;
     case 'address':
       return `address ${host.address}`;
     case 'dns':
       return `external host ${host.name}`;
+    case 'localhost':
+      return "Emissary's own pod (localhost)";
   }
 }
 
@@ -61,24 +71,30 @@ export function sameHost(a: UpstreamHost, b: UpstreamHost): boolean {
   return describeHost(a) === describeHost(b);
 }
 
-/** How `actual` differs from `expected`, in words a user can act on; empty when they are the same upstream. */
-export function upstreamDifferences(actual: Upstream | undefined, expected: Upstream): string[] {
-  if (!actual) return ['an upstream Emissary cannot parse'];
+/** Why Emissary routes nothing for a Mapping, from its logged errors. */
+export function describeUnusable(read: Pick<MappingUpstream, 'errorText'>): string {
+  return read.errorText.length > 0 ? `an upstream Emissary ignores (${read.errorText.join('; ')})` : 'an upstream Emissary ignores';
+}
+
+/** How `actual` differs from `expected` (TLS, host, port; not the context), in words a user can act on. */
+export function upstreamDifferences(actual: MappingUpstream | Upstream, expected: Upstream): string[] {
+  const read: MappingUpstream = 'errors' in actual ? actual : { upstream: actual, errors: [], errorText: [] };
+  const a = read.upstream;
+  if (!a) return [describeUnusable(read)];
   const differences: string[] = [];
-  if (actual.tls !== expected.tls) differences.push(actual.tls ? 'with TLS' : 'without TLS');
-  if (!sameHost(actual.host, expected.host)) {
-    const a = actual.host;
+  if (a.tls !== expected.tls) differences.push(a.tls ? 'with TLS' : 'without TLS');
+  if (!sameHost(a.host, expected.host)) {
     const e = expected.host;
-    if (a.kind === 'service' && e.kind === 'service' && a.name === e.name) {
-      differences.push(`in namespace ${a.namespace} instead of ${e.namespace}`);
+    if (a.host.kind === 'service' && e.kind === 'service' && a.host.name === e.name) {
+      differences.push(`in ${a.host.namespace === EMISSARY_NAMESPACE ? "Emissary's own namespace" : `namespace ${a.host.namespace}`} instead of ${e.namespace}`);
     } else {
-      differences.push(`pointing at ${describeHost(a)} instead of ${describeHost(e)}`);
+      differences.push(`pointing at ${describeHost(a.host)} instead of ${describeHost(e)}`);
     }
   }
-  if (actual.port !== expected.port) differences.push(`on port ${actual.port} instead of ${expected.port}`);
+  if (a.port !== expected.port) differences.push(`on port ${a.port} instead of ${expected.port}`);
   return differences;
 }
 
-export function sameUpstream(a: Upstream | undefined, b: Upstream): boolean {
+export function sameUpstream(a: MappingUpstream | Upstream, b: Upstream): boolean {
   return upstreamDifferences(a, b).length === 0;
 }

@@ -2,13 +2,15 @@
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
 import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMatches, type StrandingHost } from '../ambassador/host-association.js';
+import { rejection } from '../ambassador/api-conversion.js';
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { parseServiceUrl } from '../ambassador/service-url.js';
-import { describeHost, resolveUpstream, sameHost, sameUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
+import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
+import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { solveCloneSafe, type SolverInput } from '../canary/clone-safe-solver.js';
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
-import { solveCloneSafe } from '../canary/clone-safe-solver.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
-import { cloneSafeRemedies } from '../canary/plan-mapping.js';
+import { cloneSafeAlternatives } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import { lookUpBase, mappingsNamed } from '../core/base-mappings.js';
 import { indexObjects, type Indexed } from '../core/object-index.js';
@@ -20,7 +22,15 @@ import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/contr
 import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
 
 /** How a canary, live or as a controller would create it, differs from the declared canary. */
-export type Difference = 'lost-scheme' | 'unexpected-tls' | 'wrong-namespace' | 'wrong-port' | 'points-at-stable' | 'wrong-service' | 'canary-unparseable';
+export type Difference =
+  | 'lost-scheme'
+  | 'unexpected-tls'
+  | 'wrong-namespace'
+  | 'wrong-port'
+  | 'points-at-stable'
+  | 'wrong-service'
+  | 'canary-unparseable'
+  | 'tls-context-missing';
 
 export const FINDING_CODES = [
   'lost-scheme',
@@ -30,6 +40,7 @@ export const FINDING_CODES = [
   'points-at-stable',
   'wrong-service',
   'canary-unparseable',
+  'tls-context-missing',
   'would-break',
   'base-missing',
   'base-invalid',
@@ -84,6 +95,8 @@ export interface AuditSettings {
   ambassadorApiVersion: AmbassadorApiVersion;
   /** The app's legacy-tls-context, which lets clone-safe carry https:// in a v3alpha1 base's spec.tls. */
   legacyTlsContext?: string;
+  /** Where Emissary resolves bare Service names when the input holds no Module saying so. */
+  serviceNamespace?: 'mapping' | 'emissary';
 }
 
 export interface AuditResult {
@@ -97,6 +110,9 @@ interface Lookup {
   mappings: readonly Indexed[];
   hosts: readonly Indexed[];
   settings: AuditSettings;
+  /** What the input shows of Emissary: its Module and TLSContexts. */
+  setup: EmissarySetup;
+  tlsContexts: string[];
   targeted: ControllerLogic[];
 }
 
@@ -124,11 +140,19 @@ function hostDifference(written: string, host: UpstreamHost, declared: Upstream 
 }
 
 /** How a canary's upstream differs from the declared one, in the words users search for; without one, only stable. */
-function compare(service: unknown, tls: unknown, namespace: string, declared: Upstream | undefined, stable: readonly UpstreamHost[]): Observed[] {
-  if (typeof service !== 'string') return [{ code: 'canary-unparseable', text: 'has no spec.service' }];
-  const parsed = parseServiceUrl(service);
-  if (!parsed.ok) return [{ code: 'canary-unparseable', text: `has a service Emissary cannot use: ${parsed.problem}` }];
-  const actual = resolveUpstream(parsed.url, tls, namespace);
+function compare(service: unknown, tls: unknown, read: MappingUpstream | undefined, declared: Upstream | undefined, lookup: Lookup, stable: readonly UpstreamHost[]): Observed[] {
+  if (typeof service !== 'string' || !read) return [{ code: 'canary-unparseable', text: 'has no spec.service' }];
+  // With the live TLSContexts in the input, a context that is not among them is missing in the cluster.
+  const contextMissing = lookup.tlsContexts.length > 0 && read.upstream?.tls === true && read.withoutUnseenContexts?.tls !== true;
+  if (contextMissing) {
+    const text = `originates TLS only through TLSContext ${String(tls)}, which is not among the live TLSContexts (${lookup.tlsContexts.join(', ')}): Emissary speaks plain HTTP to it`;
+    return [{ code: 'tls-context-missing', text }];
+  }
+  const actual = read.upstream;
+  if (!actual) return [{ code: 'canary-unparseable', text: `has a service Emissary routes nothing for: ${read.errorText.join('; ')}` }];
+  const url = splitService(service);
+  // A scheme the copy mangled (`ht-canarytp://`) is stripped: Emissary still routes the rest, often to stable.
+  const stripped = read.errors.includes('unknown-scheme') ? `has the scheme \`${url.scheme}://\`, which Emissary strips with an error, and ` : '';
   const found: Observed[] = [];
   if (declared && actual.tls !== declared.tls) {
     found.push(
@@ -137,10 +161,10 @@ function compare(service: unknown, tls: unknown, namespace: string, declared: Up
         : { code: 'lost-scheme', text: 'speaks plain HTTP, but the declared canary originates TLS' },
     );
   }
-  const host = declared && sameHost(actual.host, declared.host) ? undefined : hostDifference(parsed.url.host, actual.host, declared, stable);
+  const host = declared && sameHost(actual.host, declared.host) ? undefined : hostDifference(url.host, actual.host, declared, stable);
   if (host) found.push(host);
   if (declared && actual.port !== declared.port) found.push({ code: 'wrong-port', text: `dials port ${actual.port} instead of ${declared.port}` });
-  return found;
+  return found.map((observed, index) => (index === 0 ? { ...observed, text: `${stripped}${observed.text}` } : observed));
 }
 
 function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
@@ -225,9 +249,8 @@ interface FixInput {
   uncopyable: boolean;
   /** Whether generate finds a clone-safe form of the base; absent when it refuses the base before trying. */
   cloneSafe?: CloneSafeVerdict;
-  /** Whether the base originates TLS, for the remedies of a refused base. */
-  stableTls: boolean;
-  settings: AuditSettings;
+  /** What else gives the declared canary when generate refuses the base, as generate's refusal says. */
+  remedies: string[];
   copies: Copy[];
   targeted: ControllerLogic[];
 }
@@ -254,8 +277,7 @@ function fixFor(input: FixInput): string | undefined {
   const breaking = input.copies.filter((copy) => copy.differences.length > 0);
   if (breaking.length === 0 && deletion) return `The base is safe now: ${deletion}.`;
   if (input.cloneSafe && !input.cloneSafe.ok) {
-    const remedies = cloneSafeRemedies({ rolloutsVersion: input.settings.rolloutsVersion, legacyTlsContext: input.settings.legacyTlsContext ?? '' }, input.stableTls);
-    return `canary-mapping generate refuses this base in clone-safe mode (no-clone-safe-form): ${remedies.join('; ')}; then sync.${deleteCanary}`;
+    return `canary-mapping generate refuses this base in clone-safe mode (no-clone-safe-form): ${input.remedies.join('; ')}; then sync.${deleteCanary}`;
   }
   const safe = input.targeted.filter((logic) => !breaking.some((copy) => copy.logic === logic));
   const version = safe.length > 0 ? ` If every controller you run is ${LOGIC_LABELS[safe[0]!]}, audit with --rollouts-version set to its version.` : '';
@@ -281,13 +303,14 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...fields } };
   if (getPath(metadataOf(object).annotations, [SKIP_ANNOTATION]) === 'true') return { ...start, status: 'skipped', copies: [], findings: [] };
   const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
-  const parsed = service === undefined ? undefined : parseServiceUrl(service);
+  const refused = rejection(object.apiVersion, { tls });
+  const parsed = service === undefined || refused ? undefined : checkService(object.apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, namespace, lookup.setup);
   if (service === undefined || !parsed?.ok) {
-    const problem = parsed && !parsed.ok ? parsed.problem : `base Mapping ${base.name} has no spec.service`;
+    const problem = refused ? `base Mapping ${base.name}: ${refused}; the API server refuses it` : parsed && !parsed.ok ? `base Mapping ${base.name}: ${parsed.problem}` : `base Mapping ${base.name} has no spec.service`;
     const fix = `Fix spec.service of Mapping ${namespace}/${base.name} in Git: neither Emissary nor the controller can use it.`;
     return { ...start, status: 'findings', copies: [], findings: [{ code: 'base-invalid', message: problem, location: serviceAt() }], fix };
   }
-  const stable = resolveUpstream(parsed.url, tls, namespace);
+  const stable = parsed.upstream;
   const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
   const dialsStable = sameHost(stable.host, stableService);
   const canaryName = canaryMappingName(base.name);
@@ -298,6 +321,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     stable,
     rollout: { name: rollout.name, namespace, stableService: services.stableService, canaryService: services.canaryService },
     mapping: base.name,
+    setup: lookup.setup,
   };
   // Only a base that dials the stableService has a canary derived from it: its first host label is replaced.
   const derived = dialsStable ? derivedCanary(context) : undefined;
@@ -315,13 +339,14 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   }
   if (declaration.finding) findings.push(declaration.finding);
   const copies = lookup.targeted.map((logic): Copy & { observed: Observed[] } => {
-    const copy = emulateCanary({ apiVersion: object.apiVersion, spec: { service, ...(tls !== undefined ? { tls } : {}) } }, services, logic, lookup.settings.ambassadorApiVersion);
+    const copy = emulateCanary({ apiVersion: object.apiVersion, spec: { service, ...(tls !== undefined ? { tls } : {}) } }, services, logic, lookup.settings.ambassadorApiVersion, lookup.setup);
     if (!copy) throw new Error('bug: audit emulated a base the controller cannot read');
-    const observed = compare(copy.service, copy.tls, namespace, declared, stableHosts);
+    const observed = compare(copy.service, copy.tls, copy.upstream, declared, lookup, stableHosts);
     return { logic, service: copy.service, ...(copy.tls !== undefined ? { tls: copy.tls } : {}), differences: observed.map((o) => o.code), observed };
   });
   const canary = live && { name: canaryName, ...liveUpstreamFields(live), guarded };
-  const canaryFindings = canary ? compare(canary.service, canary.tls, namespace, declared, stableHosts) : [];
+  const liveRead = live && canary?.service !== undefined ? readMappingUpstream(live.manifest.object.apiVersion, { service: canary.service, ...(canary.tls !== undefined ? { tls: canary.tls } : {}) }, namespace, lookup.setup) : undefined;
+  const canaryFindings = canary ? compare(canary.service, canary.tls, liveRead, declared, lookup, stableHosts) : [];
   if (live && canaryFindings.length > 0) {
     const location = locate(live.manifest.origin, ['spec', 'service']);
     findings.push(...canaryFindings.map((o): Finding => ({ code: o.code, message: `Mapping ${namespace}/${canaryName} ${o.text}`, location })));
@@ -338,18 +363,19 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   }
   // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
   const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
-  const solution = derived && (!uncopyable || guarded)
-    ? solveCloneSafe({
-        apiVersion: object.apiVersion,
-        url: parsed.url,
-        tls,
-        rollout: services,
-        declared: derived,
-        logics: lookup.targeted,
-        controllerApiVersion: lookup.settings.ambassadorApiVersion,
-        legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
-      })
-    : undefined;
+  const solverInput: SolverInput | undefined = derived && {
+    apiVersion: object.apiVersion,
+    service,
+    tls,
+    rollout: services,
+    declared: derived,
+    logics: lookup.targeted,
+    controllerApiVersion: lookup.settings.ambassadorApiVersion,
+    legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
+    setup: lookup.setup,
+  };
+  const solution = solverInput && (!uncopyable || guarded) ? solveCloneSafe(solverInput) : undefined;
+  const remedies = solverInput && solution && !solution.ok ? cloneSafeAlternatives(solverInput, stable.tls) : [];
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
   const cloneSafe: CloneSafeVerdict | undefined = uncopyable && !guarded
     ? { ok: false, refusal: 'needs-guarded' }
@@ -364,8 +390,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
     uncopyable,
     ...(cloneSafe ? { cloneSafe } : {}),
-    stableTls: stable.tls,
-    settings: lookup.settings,
+    remedies,
     copies,
     targeted: lookup.targeted,
   });
@@ -424,7 +449,7 @@ function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
   const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
   const missing = [
     ...(named(stableService) ? [] : ['stableService']),
-    ...(named(canaryService) ? [] : ['canaryService']),
+    ...(named(canaryService) && isServiceName(canaryService) ? [] : ['canaryService']),
     ...(Array.isArray(names) && names.length > 0 && names.every(named) ? [] : ['trafficRouting.ambassador.mappings']),
   ];
   if (missing.length > 0) return [invalidRollout(rollout, missing)];
@@ -439,6 +464,8 @@ export function audit(manifests: readonly Manifest[], settings: AuditSettings): 
     mappings: objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind)),
     hosts: objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)),
     settings,
+    setup: emissarySetup(objects, settings.serviceNamespace ?? 'mapping'),
+    tlsContexts: tlsContextNames(objects),
     targeted: logicsFor(settings.rolloutsVersion),
   };
   return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };

@@ -1,28 +1,26 @@
 // Clone-safe: find the least change to a base Mapping that keeps its stable upstream and makes every targeted
-// controller logic copy it into exactly the declared canary. Each candidate is proved by the emulation.
+// controller logic copy it into exactly the declared canary. Each candidate is proved by the emulation (the API
+// server's conversion, the controller's derivation, Emissary's reading), so a refusal means that no spelling of the
+// base in the searched space works: scheme, host, port and `tls` as written or in each equivalent form.
+import { rejection } from '../ambassador/api-conversion.js';
 import { acceptsTlsTrue, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { formatServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
-import {
-  CLUSTER_DOMAIN,
-  resolveUpstream,
-  sameUpstream,
-  upstreamDifferences,
-  upstreamOf,
-  type Upstream,
-} from '../ambassador/upstream.js';
+import { formatServiceUrl, splitService, type ServiceUrl } from '../ambassador/service-url.js';
+import { readMappingUpstream, sameHost, upstreamDifferences, type EmissarySetup, type MappingUpstream, type Upstream } from '../ambassador/upstream.js';
 import { emulateCanary, type EmulatedCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
 import type { ControllerLogic } from '../rollouts/controller-logic.js';
 import type { DeclaredCanary } from './declared-canary.js';
 
 export interface SolverInput {
   apiVersion: string;
-  url: ServiceUrl;
+  /** The base's `spec.service` and `spec.tls` as written (tls undefined when absent). */
+  service: string;
   tls: unknown;
   rollout: RolloutServices;
-  declared: DeclaredCanary;
+  declared: Pick<DeclaredCanary, 'upstream'>;
   logics: ControllerLogic[];
   controllerApiVersion: AmbassadorApiVersion;
   legacyTlsContext: string;
+  setup: EmissarySetup;
 }
 
 /** The fields of the base that decide its upstream, as the plugin would emit them. */
@@ -51,59 +49,95 @@ export interface NoSolution {
   tried: number;
 }
 
-function unique<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)) !== undefined);
+const ABSENT = Symbol('absent');
+
+function unique<T>(items: T[]): T[] {
+  return items.filter((item, index) => items.indexOf(item) === index);
 }
 
-function formKey(form: BaseForm): string {
-  return JSON.stringify([form.service, form.tls]);
-}
-
-/** Candidates in order of preference: as written, explicit port, explicit namespace, FQDN; then with the scheme in spec.tls. */
+/**
+ * Every spelling in the search space, nearest first: fewest fields changed, and among those, a different port before
+ * a different host, before a different scheme, before a different `tls`.
+ */
 export function candidateForms(input: SolverInput, stable: Upstream): BaseForm[] {
-  const { url, tls } = input;
-  const hosts = [url.host];
-  if (stable.host.kind === 'service') {
-    hosts.push(`${stable.host.name}.${stable.host.namespace}`, `${stable.host.name}.${stable.host.namespace}.${CLUSTER_DOMAIN}`);
-  }
-  const ports = url.port === undefined ? [undefined, stable.port] : [url.port];
-  const tlsCarriers: unknown[] = [];
-  if (stable.tls) {
-    if (typeof tls === 'string' && tls !== '') tlsCarriers.push(tls);
-    if (acceptsTlsTrue(input.apiVersion)) tlsCarriers.push(true);
-    if (input.legacyTlsContext) tlsCarriers.push(input.legacyTlsContext);
-  }
-  const schemes: Array<Pick<ServiceUrl, 'scheme'> & { tls: unknown }> = [
-    { ...(url.scheme ? { scheme: url.scheme } : {}), tls },
-    ...tlsCarriers.map((carrier) => ({ tls: carrier })),
-  ];
-  const forms = schemes.flatMap((scheme) =>
-    hosts.flatMap((host) =>
-      ports.map((port): BaseForm => {
-        const service = formatServiceUrl({ ...url, scheme: scheme.scheme, host, port });
-        return scheme.tls === undefined ? { service } : { service, tls: scheme.tls };
-      }),
+  const url = splitService(input.service);
+  const host = stable.host;
+  const hosts = unique([
+    url.host,
+    url.host.toLowerCase(),
+    ...(host.kind === 'service' ? [host.name, `${host.name}.${host.namespace}`, `${host.name}.${host.namespace}.svc`, `${host.name}.${host.namespace}.svc.cluster.local`] : []),
+  ]);
+  const ports = unique<string | undefined>([url.port, undefined, String(stable.port)]);
+  const schemes = unique<string | undefined>([url.scheme, url.scheme?.toLowerCase(), undefined, 'http', 'https']);
+  const tlsValues = unique<unknown>([
+    input.tls === undefined ? ABSENT : input.tls,
+    ABSENT,
+    '',
+    ...(acceptsTlsTrue(input.apiVersion) ? [true] : []),
+    ...(input.legacyTlsContext ? [input.legacyTlsContext] : []),
+  ]);
+  const paths = unique([url.path, '']);
+  const forms: Array<{ form: BaseForm; rank: number[] }> = [];
+  tlsValues.forEach((tls, t) =>
+    schemes.forEach((scheme, s) =>
+      hosts.forEach((h, o) =>
+        ports.forEach((port, p) =>
+          paths.forEach((path, a) => {
+            const service = formatServiceUrl({ ...(scheme !== undefined ? { scheme } : {}), host: h, ...(port !== undefined ? { port } : {}), path } as ServiceUrl);
+            const form = tls === ABSENT ? { service } : { service, tls };
+            const changed = [t, s, o, p, a].filter((i) => i > 0).length;
+            forms.push({ form, rank: [changed, t, s, o, p, a] });
+          }),
+        ),
+      ),
     ),
   );
-  return unique(forms, formKey);
+  const byRank = (x: number[], y: number[]) => x.reduce((order, value, i) => order || value - y[i]!, 0);
+  return forms.sort((x, y) => byRank(x.rank, y.rank)).map((entry) => entry.form);
 }
 
-export function predict(input: SolverInput, form: BaseForm): Prediction[] {
+export function predict(input: Omit<SolverInput, 'service' | 'tls'>, form: BaseForm): Prediction[] {
   return input.logics.map((logic) => {
-    const canary = emulateCanary({ apiVersion: input.apiVersion, spec: form }, input.rollout, logic, input.controllerApiVersion);
+    const canary = emulateCanary({ apiVersion: input.apiVersion, spec: form }, input.rollout, logic, input.controllerApiVersion, input.setup);
     if (!canary) throw new Error('bug: solver called for a base the controller cannot read');
     return { logic, canary, differences: upstreamDifferences(canary.upstream, input.declared.upstream) };
   });
 }
 
+function sameTuple(a: Upstream | undefined, b: Upstream | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.tls === b.tls && a.port === b.port && sameHost(a.host, b.host);
+}
+
+/**
+ * A form keeps the stable route when Emissary reads it as the written base: same TLS, host and port whether or not
+ * the TLSContexts the render does not hold exist, and the same TLS context, unless the form names the context the
+ * user gave in legacy-tls-context. So the stable route never comes to depend on a context nobody can see.
+ */
+export function keepsStable(written: MappingUpstream, form: BaseForm, read: MappingUpstream, legacyTlsContext: string): boolean {
+  if (!sameTuple(read.upstream, written.upstream) || !sameTuple(read.withoutUnseenContexts, written.withoutUnseenContexts)) return false;
+  if (legacyTlsContext !== '' && form.tls === legacyTlsContext) return true;
+  return read.upstream?.tlsContext === written.upstream?.tlsContext;
+}
+
+/** Emissary errors a form may not add to the base: the plugin does not write a spelling Emissary complains about. */
+function addsErrors(written: MappingUpstream, read: MappingUpstream): boolean {
+  return read.errors.some((code) => !written.errors.includes(code));
+}
+
 export function solveCloneSafe(input: SolverInput): Solution | NoSolution {
-  const stable = resolveUpstream(input.url, input.tls, input.rollout.namespace);
+  const { apiVersion, rollout, setup } = input;
+  const writtenForm: BaseForm = { service: input.service, ...(input.tls !== undefined ? { tls: input.tls } : {}) };
+  const written = readMappingUpstream(apiVersion, writtenForm, rollout.namespace, setup);
+  const stable = written.upstream;
+  if (!stable) throw new Error('bug: solver called for a base Emissary does not route');
   const forms = candidateForms(input, stable);
   for (const [index, form] of forms.entries()) {
-    if (!sameUpstream(upstreamOf(form.service, form.tls, input.rollout.namespace), stable)) continue;
+    if (rejection(apiVersion, form)) continue;
+    const read = index === 0 ? written : readMappingUpstream(apiVersion, form, rollout.namespace, setup);
+    if (addsErrors(written, read) || !keepsStable(written, form, read, input.legacyTlsContext)) continue;
     const predictions = predict(input, form);
     if (predictions.every((p) => p.differences.length === 0)) return { ok: true, form, rewritten: index > 0, predictions };
   }
-  return { ok: false, asWritten: predict(input, forms[0]!), tried: forms.length };
+  return { ok: false, asWritten: predict(input, writtenForm), tried: forms.length };
 }

@@ -1,7 +1,7 @@
 // The canary the user declares for a base Mapping, from the first source that gives one: an annotation on the base,
 // the app's config file, or derived from the base itself. Always written as an explicit full URL.
-import { formatServiceUrl, parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
-import { resolveUpstream, type Upstream } from '../ambassador/upstream.js';
+import { checkService, formatServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
+import type { EmissarySetup, Upstream } from '../ambassador/upstream.js';
 import { parseTemplate, renderTemplate, type TemplateValues } from './url-template.js';
 
 export type DeclaredCanarySource = 'annotation' | 'config' | 'derived';
@@ -19,6 +19,7 @@ export interface DeclarationContext {
   stable: Upstream;
   rollout: { name: string; namespace: string; stableService: string; canaryService: string };
   mapping: string;
+  setup: EmissarySetup;
 }
 
 export interface CanaryTemplate {
@@ -26,9 +27,17 @@ export interface CanaryTemplate {
   source: Exclude<DeclaredCanarySource, 'derived'>;
 }
 
-function explicit(url: ServiceUrl, namespace: string, source: DeclaredCanarySource): DeclaredCanary {
-  const upstream = resolveUpstream(url, undefined, namespace);
-  return { url: formatServiceUrl({ ...url, port: upstream.port }), upstream, source };
+/** The written base's host, lower-cased as Emissary reads it, without brackets or a trailing dot. */
+function baseHost(context: DeclarationContext): string {
+  return context.base.host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+}
+
+/** A declared canary is read like a Mapping without `tls` in the Rollout's namespace. */
+function explicit(text: string, context: DeclarationContext, source: DeclaredCanarySource): { ok: true; declared: DeclaredCanary } | { ok: false; problem: string } {
+  const checked = checkService('getambassador.io/v2', { service: text }, context.rollout.namespace, context.setup);
+  if (!checked.ok) return { ok: false, problem: checked.problem };
+  const url = formatServiceUrl({ scheme: checked.url.scheme?.toLowerCase(), host: checked.url.host, port: String(checked.upstream.port), path: '' });
+  return { ok: true, declared: { url, upstream: checked.upstream, source } };
 }
 
 /**
@@ -37,10 +46,11 @@ function explicit(url: ServiceUrl, namespace: string, source: DeclaredCanarySour
  * version can copy from the base.
  */
 export function derivedCanary(context: DeclarationContext): DeclaredCanary {
-  const [, ...rest] = context.base.host.split('.');
+  const [, ...rest] = baseHost(context).split('.');
   const host = [context.rollout.canaryService, ...rest].join('.');
-  const url: ServiceUrl = { scheme: context.stable.tls ? 'https' : 'http', host, hostKind: 'name', port: context.stable.port };
-  return explicit(url, context.rollout.namespace, 'derived');
+  const derived = explicit(`${context.stable.tls ? 'https' : 'http'}://${host}:${context.stable.port}`, context, 'derived');
+  if (!derived.ok) throw new Error(`bug: the derived canary does not parse: ${derived.problem}`);
+  return derived.declared;
 }
 
 export function templateValues(context: DeclarationContext): TemplateValues {
@@ -50,7 +60,7 @@ export function templateValues(context: DeclarationContext): TemplateValues {
     namespace: context.rollout.namespace,
     scheme: context.stable.tls ? 'https' : 'http',
     port: String(context.stable.port),
-    host: context.base.host,
+    host: baseHost(context),
     mapping: context.mapping,
     rollout: context.rollout.name,
   };
@@ -61,10 +71,10 @@ export function templatedCanary(context: DeclarationContext, template: CanaryTem
   const parsed = parseTemplate(template.text);
   if (!parsed.ok) return parsed;
   const text = renderTemplate(parsed.parts, templateValues(context));
-  const url = parseServiceUrl(text);
-  if (!url.ok) return { ok: false, problem: `\`${template.text}\` gives \`${text}\`: ${url.problem}` };
-  if (!url.url.scheme) {
-    return { ok: false, problem: `\`${template.text}\` gives \`${text}\`, which has no scheme; a declared canary is an explicit full URL such as https://name.namespace:8443` };
+  const result = explicit(text, context, template.source);
+  if (!result.ok) return { ok: false, problem: `\`${template.text}\` gives \`${text}\`: ${result.problem}` };
+  if (!/^https?:\/\//i.test(text)) {
+    return { ok: false, problem: `\`${template.text}\` gives \`${text}\`, which does not start with http:// or https://; a declared canary is an explicit full URL such as https://name.namespace:8443` };
   }
-  return { ok: true, declared: explicit(url.url, context.rollout.namespace, template.source) };
+  return result;
 }

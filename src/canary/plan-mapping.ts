@@ -1,7 +1,7 @@
 // One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
 import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
-import { upstreamDifferences } from '../ambassador/upstream.js';
+import { upstreamDifferences, type EmissarySetup } from '../ambassador/upstream.js';
 import type { BaseContext } from '../core/base-mappings.js';
 import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
 import type { Indexed } from '../core/object-index.js';
@@ -28,7 +28,7 @@ export interface EmittedBase {
 
 export interface MappingPlan {
   rollout: { name: string; namespace: string };
-  base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown };
+  base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown; notes?: string[] };
   strategy: Settings['strategy'] | 'skip';
   declared?: DeclaredCanary;
   /** What each controller logic copies the base as written into, against the declared canary. */
@@ -38,6 +38,8 @@ export interface MappingPlan {
   targeted: ControllerLogic[];
   /** Every targeted logic copies the emitted base into the declared canary (guarded: into the closest it can). */
   cloneSafe: boolean;
+  /** TLSContexts the canary a targeted controller copies from the emitted base needs for its TLS, and which copies. */
+  reliesOnTlsContexts?: Array<{ name: string; logics: ControllerLogic[] }>;
   /** Names of the objects emitted after the base. */
   canaryMapping?: string;
   previewMapping?: string;
@@ -55,6 +57,8 @@ export interface PlanInput {
   mappingNamed: (name: string, namespace: string) => Indexed | undefined;
   /** The app's Emissary Hosts. */
   hosts: readonly Indexed[];
+  /** What the render shows of Emissary, and the names of its TLSContexts. */
+  setup: { emissary: EmissarySetup; tlsContexts: string[] };
   diagnostics: Diagnostic[];
 }
 
@@ -108,28 +112,35 @@ function rewriteEdits(context: BaseContext, form: BaseForm, declared: DeclaredCa
   return edits;
 }
 
-/** What can be done when no base is clone-safe; audit gives the same advice as generate's refusal. */
-export function cloneSafeRemedies(settings: Pick<Settings, 'rolloutsVersion' | 'legacyTlsContext'>, stableTls: boolean): string[] {
-  return [
-    logicsFor(settings.rolloutsVersion).length > 1 ? 'set rollouts-version to the Argo Rollouts version you run, if no other version serves this app' : '',
-    stableTls && !settings.legacyTlsContext
-      ? 'set legacy-tls-context to the name of a TLSContext, so https:// can travel in spec.tls where every controller copies it'
-      : '',
-    'or set strategy guarded, which emits the canary Mapping itself',
-  ].filter(Boolean);
+const VERSION_OF: Record<ControllerLogic, string> = { 'host-rebuild': '1.6', 'first-replace': '1.7 or later' };
+
+/**
+ * The alternatives that do give the declared canary when no base is clone-safe: each is checked with the solver, so
+ * none is offered in vain. Audit gives the same advice as generate's refusal.
+ */
+export function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): string[] {
+  const found: string[] = [];
+  if (solverInput.logics.length > 1) {
+    const alone = solverInput.logics.filter((logic) => solveCloneSafe({ ...solverInput, logics: [logic] }).ok);
+    for (const logic of alone) found.push(`set rollouts-version to ${VERSION_OF[logic]}, if every Argo Rollouts controller that serves this app is ${LOGIC_LABELS[logic]}`);
+  }
+  if (stableTls && !solverInput.legacyTlsContext && solveCloneSafe({ ...solverInput, legacyTlsContext: 'upstream-tls' }).ok) {
+    found.push('set legacy-tls-context to the name of a TLSContext that exists in the cluster: the base keeps its scheme and also names the context, which the ≤ 1.6.6 copy keeps');
+  }
+  return [...found, 'set strategy guarded, which emits the canary Mapping itself'];
 }
 
-function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
-  const { context, settings } = input;
+function noCloneSafeForm(input: PlanInput, solverInput: SolverInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+  const { context } = input;
   const breaks = asWritten
     .filter((p) => p.differences.length > 0)
     .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
-  const remedies = cloneSafeRemedies(settings, context.stable.tls);
+  const remedies = cloneSafeAlternatives(solverInput, context.stable.tls);
   return diagnostic(
     'no-clone-safe-form',
-    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; tried ${tried} equivalent form${tried === 1 ? '' : 's'}`,
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
     context.at(['spec', 'service']),
-    remedies.join('; '),
+    remedies.length > 1 ? `either ${remedies.slice(0, -1).join('; or ')}; or ${remedies.at(-1)}` : remedies[0],
   );
 }
 
@@ -199,6 +210,31 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
   return { strandedBy: stranding.map(({ host }) => `${host.namespace}/${host.name}`), warnings: [] };
 }
 
+/** Contexts a canary needs for TLS: it originates TLS only if the TLSContext it names exists. */
+function reliedOn(predictions: Prediction[]): Array<{ name: string; logics: ControllerLogic[] }> {
+  const relying = predictions.filter((p) => p.canary.upstream.upstream?.tls && !p.canary.upstream.withoutUnseenContexts?.tls && typeof p.canary.tls === 'string');
+  const names = [...new Set(relying.map((p) => p.canary.tls as string))];
+  return names.map((name) => ({ name, logics: relying.filter((p) => p.canary.tls === name).map((p) => p.logic) }));
+}
+
+/** A TLSContext the canary needs, where the render holds TLSContexts but none of that name. */
+function missingContexts(input: PlanInput, relied: Array<{ name: string }>): void {
+  const { context, setup } = input;
+  if (setup.tlsContexts.length === 0) return;
+  for (const { name } of relied.filter((r) => !setup.tlsContexts.includes(r.name))) {
+    input.diagnostics.push(
+      diagnostic(
+        'tls-context-missing',
+        `the canary Argo Rollouts copies from base Mapping ${context.base.name} originates TLS only through TLSContext ${name}, but the app's TLSContexts are ${setup.tlsContexts.join(', ')}`,
+        context.at(['spec', 'service']),
+        name === input.settings.legacyTlsContext
+          ? `add TLSContext ${name} to the app, or set legacy-tls-context to one of ${setup.tlsContexts.join(', ')}`
+          : `add TLSContext ${name} to the app, or name one of ${setup.tlsContexts.join(', ')} in spec.tls of ${context.base.name}`,
+      ),
+    );
+  }
+}
+
 export function planMapping(input: PlanInput): PlanResult {
   const { context, settings, entry, diagnostics } = input;
   const { rollout, base, services, url, tls, stable } = context;
@@ -208,6 +244,7 @@ export function planMapping(input: PlanInput): PlanResult {
     stable,
     rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
     mapping: base.name,
+    setup: input.setup.emissary,
   };
   const derived = derivedCanary(declarationContext);
   const declared = declare(input, declarationContext, derived);
@@ -227,31 +264,36 @@ export function planMapping(input: PlanInput): PlanResult {
   const targeted = logicsFor(settings.rolloutsVersion);
   const solverInput: SolverInput = {
     apiVersion: object.apiVersion,
-    url,
+    service: context.service,
     tls,
     rollout: services,
     declared: derived,
     logics: targeted,
     controllerApiVersion: settings.ambassadorApiVersion,
     legacyTlsContext: settings.legacyTlsContext,
+    setup: input.setup.emissary,
   };
   const solution = solveCloneSafe(solverInput);
   const written: BaseForm = { service: getPath(object, ['spec', 'service']) as string, ...(tls !== undefined ? { tls } : {}) };
   // Only the targeted controllers: explain shows what generate decided, for the versions it decided it for.
   const targetedLogics = { ...solverInput, declared };
-  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, declared, solution.asWritten, solution.tried));
+  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, solverInput, declared, solution.asWritten, solution.tried));
   const form = solution.ok ? solution.form : written;
+  const emittedPredictions = predict(targetedLogics, form);
+  const reliesOn = reliedOn(emittedPredictions);
+  missingContexts(input, reliesOn);
   const plan: MappingPlan = {
     rollout: { name: rollout.name, namespace: rollout.namespace },
-    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls },
+    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
     strategy: settings.strategy,
     declared,
     fromWritten: predict(targetedLogics, written),
-    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: predict(targetedLogics, form) },
+    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: emittedPredictions },
     targeted,
     cloneSafe: solution.ok && hosts.strandedBy.length === 0,
     ...(hosts.strandedBy.length > 0 ? { strandedBy: hosts.strandedBy } : {}),
     warnings: hosts.warnings,
+    ...(reliesOn.length > 0 ? { reliesOnTlsContexts: reliesOn } : {}),
   };
   const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
   // The canary and the preview route start from the base as emitted, as the controller's copy does: fed its own

@@ -211,7 +211,7 @@ async function explain(target: string, args: ParsedArgs, environment: Environmen
 /** The settings audit reads: which controller logics to check, and the API the controller reads bases through. */
 // max-file-size too: a whole cluster's dump can be larger than one app's file.
 // legacy-tls-context too: whether generate finds a clone-safe form of a v3alpha1 https:// base depends on it.
-const AUDIT_SETTINGS: readonly string[] = ['rolloutsVersion', 'ambassadorApiVersion', 'legacyTlsContext', 'maxFileSize'];
+const AUDIT_SETTINGS: readonly string[] = ['rolloutsVersion', 'ambassadorApiVersion', 'legacyTlsContext', 'serviceNamespace', 'maxFileSize'];
 
 const NOT_READABLE: Record<string, string> = { ENOENT: 'does not exist', EISDIR: 'is a directory', EACCES: 'is not readable' };
 
@@ -224,7 +224,7 @@ async function audit(target: string, args: ParsedArgs, environment: Environment,
   const unused = Object.keys(args.flags).filter((key) => !AUDIT_SETTINGS.includes(key));
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags: args.flags, environment });
   const flagProblems = unused.map((key) =>
-    diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version, --legacy-tls-context, --max-file-size and --output'),
+    diagnostic('flag-not-for-audit', `flag --${parameterName(key as SettingKey)} does not apply to audit`, undefined, 'audit takes --rollouts-version, --ambassador-api-version, --legacy-tls-context, --service-namespace, --max-file-size and --output'),
   );
   if (flagProblems.length + settingProblems.length > 0) return refuse([...flagProblems, ...settingProblems]);
   const limits = limitsOf(settings);

@@ -1,8 +1,9 @@
 // From a Rollout to its base Mappings, with every check that protects users: the routing the controller needs, base
 // Mappings it can find, a base it can copy without silently serving stable, no canary name already taken.
 import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { parseServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
-import { describeHost, resolveUpstream, type Upstream } from '../ambassador/upstream.js';
+import { rejection } from '../ambassador/api-conversion.js';
+import { checkService, isServiceName, type ServiceUrl } from '../ambassador/service-url.js';
+import { describeHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
 import { isOwnOutput, SKIP_ANNOTATION } from '../canary/labels.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, renaming, type Manifest } from '../manifests/manifest.js';
@@ -17,9 +18,12 @@ export interface BaseContext {
   rollout: Indexed;
   base: Indexed;
   services: RolloutServices;
-  /** The base's service URL as written and its `tls` field. */
+  /** The base's service URL as written (split) and its `tls` field. */
   url: ServiceUrl;
+  service: string;
   tls: unknown;
+  /** What Emissary warns or logs about the base's service although it routes it. */
+  notes: string[];
   /** What the base dials. */
   stable: Upstream;
   at: (path: readonly string[]) => SourceLocation;
@@ -30,6 +34,8 @@ export type BaseResolution = { skipped: false; context: BaseContext } | { skippe
 export interface BaseLookup {
   mappings: readonly Indexed[];
   settings: Settings;
+  /** What the render shows of Emissary: its Module and TLSContexts. */
+  setup: EmissarySetup;
   /** Which Rollout already named a base, across all Rollouts of the app. */
   claimedBy: Map<Indexed, Manifest>;
   /** Which base a canary name (`namespace/name`) is derived from, to refuse two bases sharing one. */
@@ -56,11 +62,11 @@ function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutS
     return true;
   });
   const { mappings: names, stableService, canaryService } = routing;
-  if (typeof canaryService === 'string' && canaryService.includes('.')) {
+  if (typeof canaryService === 'string' && canaryService !== '' && !isServiceName(canaryService)) {
     lookup.diagnostics.push(
       diagnostic(
         'canary-service-not-bare',
-        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace`,
+        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace (lower-case letters, digits and -, at most 63)`,
         at([...CANARY_PATH, 'canaryService']),
         'write only the Service name; the Service must live in the namespace of the Rollout',
       ),
@@ -263,13 +269,26 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
     diagnostics.push(diagnostic('service-missing', `base Mapping ${base.name} has no spec.service`, at(['spec']), 'set spec.service to the stable Service URL, e.g. https://identity:443'));
     return undefined;
   }
-  const parsed = parseServiceUrl(service);
-  if (!parsed.ok) {
-    diagnostics.push(diagnostic('service-invalid', parsed.problem, at(['spec', 'service']), parsed.hint));
+  const tls = getPath(spec, ['tls']);
+  const { apiVersion } = base.manifest.object;
+  const tlsRefusal = rejection(apiVersion, { tls });
+  if (tlsRefusal) {
+    diagnostics.push(
+      diagnostic(
+        'tls-invalid',
+        `base Mapping ${base.name}: ${tlsRefusal} (${JSON.stringify(tls)}): the API server refuses the Mapping, so there is neither a base nor a canary`,
+        at(['spec', 'tls']),
+        `in ${apiVersion}, tls only names a TLSContext: write https:// in spec.service to originate TLS, or use getambassador.io/v2 for tls: true`,
+      ),
+    );
     return undefined;
   }
-  const tls = getPath(spec, ['tls']);
-  const stable = resolveUpstream(parsed.url, tls, rollout.namespace);
+  const parsed = checkService(apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, rollout.namespace, lookup.setup);
+  if (!parsed.ok) {
+    diagnostics.push(diagnostic('service-invalid', `base Mapping ${base.name}: ${parsed.problem}`, at(['spec', 'service']), parsed.hint));
+    return undefined;
+  }
+  const stable = parsed.upstream;
   if (stable.host.kind !== 'service' || stable.host.name !== services.stableService || stable.host.namespace !== rollout.namespace) {
     diagnostics.push(
       diagnostic(
@@ -281,7 +300,7 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
     );
     return undefined;
   }
-  return refused || collides || weighted ? undefined : { rollout, base, services, url: parsed.url, tls, stable, at };
+  return refused || collides || weighted ? undefined : { rollout, base, services, url: parsed.url, service, tls, notes: parsed.notes, stable, at };
 }
 
 /** The base Mappings of one Rollout that routes through Ambassador (none for any other object). */

@@ -1,5 +1,6 @@
 // The pure core: manifests and settings in; edits to the manifests, objects to add, a plan per base Mapping and
 // diagnostics out. No I/O.
+import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { isHostKind } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { GUARD_POLICY_API, guardPolicyObjects } from '../canary/guard-policy.js';
@@ -70,7 +71,8 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
   const result: RenderResult = { edits: new Map(), generated: new Map(), trailing: [], superseded: new Set(), plans: [], diagnostics };
   const objects = indexObjects(manifests, context.destinationNamespace, diagnostics);
   const mappings = objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind));
-  const lookup: BaseLookup = { mappings, settings, claimedBy: new Map(), canaryNames: new Map(), diagnostics };
+  const setup = { emissary: emissarySetup(objects, settings.serviceNamespace), tlsContexts: tlsContextNames(objects) };
+  const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map(), diagnostics };
   const mappingNamed = (name: string, namespace: string) => mappings.find((m) => m.name === name && m.namespace === namespace);
   const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
 
@@ -81,7 +83,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
         continue;
       }
       const entry = entries.get(resolution.context.base.name);
-      const planned = planMapping({ context: resolution.context, settings, ...(entry ? { entry } : {}), mappingNamed, hosts, diagnostics });
+      const planned = planMapping({ context: resolution.context, settings, ...(entry ? { entry } : {}), mappingNamed, hosts, setup, diagnostics });
       if (planned.plan) result.plans.push(planned.plan);
       if (planned.edits) result.edits.set(resolution.context.base.manifest, planned.edits);
       if (planned.generated.length > 0) result.generated.set(resolution.context.base.manifest, planned.generated);

@@ -57,10 +57,15 @@ function rows(plan: MappingPlan): Array<[string, string]> {
   const predictions = (label: string, list: Prediction[]) => list.map((p): [string, string] => [`${LOGIC_LABELS[p.logic]} from ${label}`, describePrediction(p)]);
   return [
     ['base service', describeForm({ service: plan.base.service!, ...(plan.base.tls !== undefined ? { tls: plan.base.tls } : {}) })],
+    ...(plan.base.notes ?? []).map((note): [string, string] => ['Emissary', note]),
     ['declared canary', `${plan.declared!.url} (${plan.declared!.source})`],
     ...predictions('written base', plan.fromWritten!),
     ['emitted base', `${describeForm(emitted.form)}${emitted.rewritten ? ' (rewritten)' : ' (as written)'}`],
     ...predictions('emitted base', emitted.predictions),
+    ...(plan.reliesOnTlsContexts ?? []).map(({ name, logics }): [string, string] => [
+      'TLS context',
+      `the canary ${logics.map((logic) => LOGIC_LABELS[logic]).join(' and ')} copies originates TLS only if TLSContext ${name} exists in the cluster; the stable route does not depend on it`,
+    ]),
     ...(plan.canaryMapping ? [['canary Mapping', `${plan.canaryMapping} (emitted, weight 0)`] as [string, string]] : []),
     ...(plan.previewMapping ? [['preview route', plan.previewMapping] as [string, string]] : []),
     ['strategy', plan.strategy],
@@ -114,6 +119,9 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
       cloneSafe: plan.cloneSafe,
       ...(plan.strandedBy ? { strandedBy: plan.strandedBy } : {}),
       ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
+      ...(plan.reliesOnTlsContexts
+        ? { reliesOnTlsContexts: plan.reliesOnTlsContexts.map(({ name, logics }) => ({ name, controllers: logics.map((logic) => LOGIC_LABELS[logic]) })) }
+        : {}),
       ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
       ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
       verdict: verdict(plan),

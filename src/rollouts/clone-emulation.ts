@@ -1,18 +1,15 @@
-// What the Argo Rollouts controller creates as `<base>-canary` from a base Mapping: read the base through the
-// controller's API version, deep-copy its spec, derive the service, set the weight. Used to prove the emitted base.
-import { groupOf, hasV2Schema, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { parseServiceUrl } from '../ambassador/service-url.js';
-import { resolveUpstream, type Upstream } from '../ambassador/upstream.js';
+// What the Argo Rollouts controller creates as `<base>-canary` from a base Mapping: the API server hands it the base
+// through the controller's API version, the controller deep-copies the spec and derives the service, the API server
+// stores the copy, and Emissary reads it through v3alpha1. Used to prove the emitted base; measured in
+// test/conformance.
+import { readAs, rejection, stored, type UpstreamSpec } from '../ambassador/api-conversion.js';
+import type { AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
+import { readMappingUpstream, type EmissarySetup, type MappingUpstream } from '../ambassador/upstream.js';
 import { deriveCanaryService, type ControllerLogic } from './controller-logic.js';
-
-export interface MappingSpecView {
-  service: string;
-  tls?: unknown;
-}
 
 export interface BaseMappingObject {
   apiVersion: string;
-  spec: MappingSpecView;
+  spec: UpstreamSpec;
 }
 
 export interface RolloutServices {
@@ -21,25 +18,39 @@ export interface RolloutServices {
   namespace: string;
 }
 
+/** One controller run on a base: each stage of the canary's upstream fields. */
+export interface ControllerRun {
+  /** The base as the controller reads it. */
+  reads: UpstreamSpec;
+  /** The canary as the controller sends it (through its API version). */
+  created: UpstreamSpec;
+  /** As the API server keeps it, and as read back through the controller's API version. */
+  stored: UpstreamSpec;
+  readBack: UpstreamSpec;
+}
+
 export interface EmulatedCanary {
   /** The spec fields that decide the upstream, as the controller writes them. */
   service: string;
   tls?: unknown;
-  upstream: Upstream | undefined;
+  /** What Emissary makes of the canary. */
+  upstream: MappingUpstream;
 }
 
-/** The base's spec as the controller reads it; undefined when that API group cannot see the object at all. */
-export function readThrough(base: BaseMappingObject, controllerApiVersion: AmbassadorApiVersion): MappingSpecView | undefined {
-  if (groupOf(base.apiVersion) !== groupOf(controllerApiVersion)) return undefined;
-  const { tls, ...rest } = base.spec;
-  const viewedAsV3 = controllerApiVersion === 'getambassador.io/v3alpha1' && hasV2Schema(base.apiVersion);
-  // The conversion webhook has no boolean tls in v3alpha1: `tls: true` becomes an https:// prefix, false disappears.
-  if (viewedAsV3 && typeof tls === 'boolean') {
-    const parsed = parseServiceUrl(rest.service);
-    const scheme = tls && parsed.ok && !parsed.url.scheme ? 'https://' : '';
-    return { ...rest, service: `${scheme}${rest.service}` };
-  }
-  return tls === undefined ? rest : { ...rest, tls };
+/** undefined when the controller cannot see the base: another API group, or the API server refused it. */
+export function runController(
+  base: BaseMappingObject,
+  rollout: Pick<RolloutServices, 'stableService' | 'canaryService'>,
+  logic: ControllerLogic,
+  controllerApiVersion: AmbassadorApiVersion,
+): ControllerRun | undefined {
+  if (rejection(base.apiVersion, base.spec)) return undefined;
+  const reads = readAs(base.apiVersion, stored(base.apiVersion, base.spec), controllerApiVersion);
+  if (!reads) return undefined;
+  // Every other field is copied as read, v2ExplicitTLS included.
+  const created = { ...reads, service: deriveCanaryService(reads.service, rollout.stableService, rollout.canaryService, logic) };
+  const kept = stored(controllerApiVersion, created);
+  return { reads, created, stored: kept, readBack: readAs(controllerApiVersion, kept, controllerApiVersion)! };
 }
 
 export function emulateCanary(
@@ -47,15 +58,14 @@ export function emulateCanary(
   rollout: RolloutServices,
   logic: ControllerLogic,
   controllerApiVersion: AmbassadorApiVersion,
+  setup: EmissarySetup,
 ): EmulatedCanary | undefined {
-  const view = readThrough(base, controllerApiVersion);
-  if (!view) return undefined;
-  const service = deriveCanaryService(view.service, rollout.stableService, rollout.canaryService, logic);
-  const parsed = parseServiceUrl(service);
+  const run = runController(base, rollout, logic, controllerApiVersion);
+  if (!run) return undefined;
   return {
-    service,
-    ...(view.tls !== undefined ? { tls: view.tls } : {}),
-    upstream: parsed.ok ? resolveUpstream(parsed.url, view.tls, rollout.namespace) : undefined,
+    service: run.created.service,
+    ...(run.created.tls !== undefined ? { tls: run.created.tls } : {}),
+    upstream: readMappingUpstream(controllerApiVersion, run.created, rollout.namespace, setup),
   };
 }
 

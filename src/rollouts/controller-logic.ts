@@ -17,9 +17,16 @@ export function logicsFor(rolloutsVersion: string): ControllerLogic[] {
   return major > 1 || (major === 1 && minor >= 7) ? ['first-replace'] : ['host-rebuild'];
 }
 
+/** Go's strconv.Atoi on a 64-bit controller: optional sign, ASCII digits, within int64. */
+function isGoInt(text: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(text)) return false;
+  const value = BigInt(text);
+  return value >= -(2n ** 63n) && value < 2n ** 63n;
+}
+
 /**
  * The service string the controller writes into a new canary Mapping, from the service it read on the base.
- * ≤ 1.6.6 keeps only a trailing numeric port; ≥ 1.7.0 replaces the first occurrence of the stable name anywhere.
+ * ≤ 1.6.6 keeps only a trailing part that parses as an integer, as written; ≥ 1.7.0 replaces the first occurrence of the stable name anywhere.
  */
 export function deriveCanaryService(
   baseService: string,
@@ -30,5 +37,5 @@ export function deriveCanaryService(
   if (logic === 'first-replace') return baseService.replace(stableService, () => canaryService);
   const parts = baseService.split(':');
   const last = parts[parts.length - 1]!;
-  return parts.length > 1 && /^\d+$/.test(last) ? `${canaryService}:${last}` : canaryService;
+  return parts.length > 1 && isGoInt(last) ? `${canaryService}:${last}` : canaryService;
 }

@@ -125,14 +125,26 @@ export const settingsTable = {
   legacyTlsContext: define({
     title: 'TLSContext for moved schemes',
     description:
-      'Name of a TLSContext the plugin may put in `spec.tls` of a base Mapping when it must carry `https://` ' +
-      'outside the service URL (needed for getambassador.io/v3alpha1). Empty: never use a TLSContext.',
+      'Name of a TLSContext the plugin may put in `spec.tls` of a base Mapping whose `https://` the <= 1.6.6 copy ' +
+      'would drop (needed for getambassador.io/v3alpha1). The base keeps its scheme, so its own route keeps TLS ' +
+      'without the context; the copy relies on it. Empty: never use a TLSContext.',
     collectionType: 'string',
     schema: () => z
       .string()
       .check(z.refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)')),
     default: '',
     placeholder: 'upstream-tls',
+  }),
+  serviceNamespace: define({
+    title: 'Namespace of bare Service names',
+    description:
+      'Where Emissary looks up a bare Service name in `spec.service`: `mapping`, in the namespace of the Mapping ' +
+      "(Emissary's default), or `emissary`, in Emissary's own namespace (the Ambassador Module sets " +
+      '`use_ambassador_namespace_for_service_resolution: true`). A Module in the render that sets it counts as `emissary`.',
+    collectionType: 'string',
+    schema: () => z.enum(['mapping', 'emissary']),
+    default: 'mapping',
+    placeholder: 'mapping',
   }),
   guardPolicy: define({
     title: 'Guard policy',

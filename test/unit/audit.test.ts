@@ -82,8 +82,10 @@ describe('audit of a base without a canary', () => {
     assert.deepEqual(codes(both), ['would-break', 'would-break']);
     assert.deepEqual(both!.findings.map((f) => [f.logic, f.because]), [
       ['host-rebuild', ['lost-scheme']],
-      ['first-replace', ['canary-unparseable']],
+      ['first-replace', ['lost-scheme', 'points-at-stable']],
     ]);
+    // The mangled scheme is stripped by Emissary, which then routes to the stable Service.
+    assert.match(both!.findings[1]!.message, /`https-canary:\/\/s:443`, which has the scheme `https-canary:\/\/`, which Emissary strips with an error, and speaks plain HTTP/);
     assert.match(both!.fix!, /before the next update/);
     const [current] = run(documents, { rolloutsVersion: '1.8' });
     assert.deepEqual(current!.findings.map((f) => f.logic), ['first-replace']);
@@ -175,7 +177,43 @@ spec: {hostname: shop.example.com, mappingSelector: {matchLabels: {exposed: "yes
     assert.match(refused!.fix!, /generate refuses this base in clone-safe mode .*set legacy-tls-context/);
     assert.doesNotMatch(refused!.fix!, /clone-safe rewrites the base/);
     const [rewritten] = run([rollout('web', 'web-canary'), v3], { legacyTlsContext: 'web-upstream' });
-    assert.deepEqual(rewritten!.cloneSafe, { ok: true, rewritten: true, service: 'web:443', tls: 'web-upstream' });
+    assert.deepEqual(rewritten!.cloneSafe, { ok: true, rewritten: true, service: 'https://web:443', tls: 'web-upstream' });
     assert.match(rewritten!.fix!, /clone-safe rewrites the base/);
+  });
+});
+
+describe("audit against what the input shows of Emissary", () => {
+  const tlsContext = (name: string) => `apiVersion: getambassador.io/v3alpha1\nkind: TLSContext\nmetadata: {name: ${name}, namespace: shop}\nspec: {hosts: []}\n`;
+  const base = mapping('web', 'service: "https://web:443", tls: web-tls', '', 'getambassador.io/v3alpha1');
+  const canary = mapping('web-canary', 'service: "web-canary:443", tls: web-tls, weight: 10', '', 'getambassador.io/v3alpha1');
+
+  it('checks a canary that relies on a TLSContext against the live TLSContexts, when the input holds some', () => {
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, canary])[0]), [], 'no TLSContexts in the input: the context is taken to exist');
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), base, canary, tlsContext('web-tls')])[0]), []);
+    const [missing] = run([rollout('web', 'web-canary'), base, canary, tlsContext('other-tls')]);
+    assert.deepEqual(codes(missing), ['tls-context-missing']);
+    assert.match(missing!.findings[0]!.message, /originates TLS only through TLSContext web-tls, which is not among the live TLSContexts \(other-tls\)/);
+    const [next] = run([rollout('web', 'web-canary'), base, tlsContext('other-tls')], { rolloutsVersion: '1.6' });
+    assert.deepEqual(next!.findings.map((f) => [f.code, f.because]), [['would-break', ['tls-context-missing']]]);
+  });
+
+  it("resolves bare names in Emissary's namespace when the Module says so", () => {
+    const module = `apiVersion: getambassador.io/v3alpha1\nkind: Module\nmetadata: {name: ambassador, namespace: emissary}\nspec: {config: {use_ambassador_namespace_for_service_resolution: true}}\n`;
+    const [bare] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web:80"'), module]);
+    assert.deepEqual(codes(bare), ['base-not-stable-service']);
+    const [qualified] = run([rollout('web', 'web-canary'), mapping('web', 'service: "web.shop:80"'), module]);
+    assert.deepEqual(qualified!.findings.map((f) => [f.code, f.logic, f.because]), [['would-break', 'host-rebuild', ['wrong-namespace']]]);
+    assert.deepEqual(codes(run([rollout('web', 'web-canary'), mapping('web', 'service: "web.shop:80"')], { serviceNamespace: 'emissary', rolloutsVersion: '1.8' })[0]), []);
+  });
+});
+
+describe('audit advice agrees with generate', () => {
+  it('does not promise a clone-safe rewrite where generate refuses one', () => {
+    const v3 = mapping('web', 'service: "https://web:443"', '', 'getambassador.io/v3alpha1');
+    const [entry] = run([rollout('web', 'web-canary'), v3]);
+    assert.deepEqual(codes(entry), ['would-break']);
+    assert.match(entry!.fix!, /^canary-mapping generate refuses this base in clone-safe mode \(no-clone-safe-form\): .*set legacy-tls-context/);
+    const [v2] = run([rollout('web', 'web-canary'), mapping('web', 'service: "https://web:443"')]);
+    assert.match(v2!.fix!, /^Re-render the app with canary-mapping and sync before the next update: clone-safe rewrites the base/);
   });
 });

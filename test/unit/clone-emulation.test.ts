@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canaryMappingName } from '../../src/rollouts/canary-name.js';
-import { emulateCanary, readThrough } from '../../src/rollouts/clone-emulation.js';
+import { emulateCanary, runController } from '../../src/rollouts/clone-emulation.js';
 import { deriveCanaryService, logicsFor } from '../../src/rollouts/controller-logic.js';
 
 describe('canary service derivation', () => {
@@ -48,30 +48,41 @@ describe('controller versions', () => {
 
 describe('read path through --ambassador-api-version', () => {
   const v2 = { apiVersion: 'getambassador.io/v2', spec: { service: 'identity:443', tls: true } };
-  it('shows v2 tls: true as an https:// prefix through v3alpha1', () => {
-    assert.deepEqual(readThrough(v2, 'getambassador.io/v3alpha1'), { service: 'https://identity:443' });
-    assert.deepEqual(readThrough(v2, 'getambassador.io/v2'), { service: 'identity:443', tls: true });
-    assert.deepEqual(readThrough({ apiVersion: 'getambassador.io/v2', spec: { service: 'identity', tls: false } }, 'getambassador.io/v3alpha1'), {
+  const rollout = { stableService: 'identity', canaryService: 'identity-canary', namespace: 'iam' };
+  const reads = (base: { apiVersion: string; spec: { service: string; tls?: unknown } }, through: 'getambassador.io/v2' | 'getambassador.io/v3alpha1' | 'x.getambassador.io/v3alpha1') =>
+    runController(base, rollout, 'first-replace', through)?.reads;
+  it('shows v2 tls: true as an https:// prefix through v3alpha1, remembering how v2 said it', () => {
+    assert.deepEqual(reads(v2, 'getambassador.io/v3alpha1'), { service: 'https://identity:443', v2ExplicitTLS: { tls: 'bool:true', serviceScheme: '' } });
+    assert.deepEqual(reads(v2, 'getambassador.io/v2'), { service: 'identity:443', tls: true });
+    assert.deepEqual(reads({ apiVersion: 'getambassador.io/v2', spec: { service: 'identity', tls: false } }, 'getambassador.io/v3alpha1'), {
       service: 'identity',
+      v2ExplicitTLS: { tls: 'bool:false' },
     });
   });
   it('keeps a TLSContext name through either version', () => {
     const withContext = { apiVersion: 'getambassador.io/v2', spec: { service: 'identity:443', tls: 'upstream' } };
-    assert.deepEqual(readThrough(withContext, 'getambassador.io/v3alpha1'), { service: 'identity:443', tls: 'upstream' });
+    assert.deepEqual(reads(withContext, 'getambassador.io/v3alpha1'), { service: 'identity:443', tls: 'upstream', v2ExplicitTLS: {} });
   });
   it('sees an AmbassadorMapping only through x.getambassador.io, and a Mapping never through it', () => {
     const ambassadorMapping = { apiVersion: 'x.getambassador.io/v3alpha1', spec: { service: 'identity:443' } };
-    assert.equal(readThrough(ambassadorMapping, 'getambassador.io/v2'), undefined);
-    assert.ok(readThrough(ambassadorMapping, 'x.getambassador.io/v3alpha1'));
-    assert.equal(readThrough(v2, 'x.getambassador.io/v3alpha1'), undefined);
+    assert.equal(reads(ambassadorMapping, 'getambassador.io/v2'), undefined);
+    assert.ok(reads(ambassadorMapping, 'x.getambassador.io/v3alpha1'));
+    assert.equal(reads(v2, 'x.getambassador.io/v3alpha1'), undefined);
+  });
+  it('sees no base the API server refuses (boolean tls in v3alpha1)', () => {
+    assert.equal(reads({ apiVersion: 'getambassador.io/v3alpha1', spec: { service: 'identity:443', tls: true } }, 'getambassador.io/v3alpha1'), undefined);
   });
   it('loses TLS under ≤ 1.6.6 when the conversion moved it into the URL', () => {
-    const rollout = { stableService: 'identity', canaryService: 'identity-canary', namespace: 'iam' };
-    const legacy = emulateCanary(v2, rollout, 'host-rebuild', 'getambassador.io/v3alpha1');
+    const setup = { useAmbassadorNamespace: false };
+    const legacy = emulateCanary(v2, rollout, 'host-rebuild', 'getambassador.io/v3alpha1', setup);
     assert.equal(legacy?.service, 'identity-canary:443');
-    assert.equal(legacy?.upstream?.tls, false);
-    const direct = emulateCanary(v2, rollout, 'host-rebuild', 'getambassador.io/v2');
-    assert.equal(direct?.upstream?.tls, true);
-    assert.deepEqual(direct?.upstream?.host, { kind: 'service', name: 'identity-canary', namespace: 'iam' });
+    assert.equal(legacy?.upstream.upstream?.tls, false);
+    const direct = emulateCanary(v2, rollout, 'host-rebuild', 'getambassador.io/v2', setup);
+    assert.equal(direct?.upstream.upstream?.tls, true);
+    assert.deepEqual(direct?.upstream.upstream?.host, { kind: 'service', name: 'identity-canary', namespace: 'iam' });
+  });
+  it('writes the copy back through the same conversion', () => {
+    const run = runController(v2, rollout, 'first-replace', 'getambassador.io/v3alpha1');
+    assert.deepEqual(run?.stored, { service: 'identity-canary:443', tls: true });
   });
 });

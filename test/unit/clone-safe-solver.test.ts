@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AmbassadorApiVersion } from '../../src/ambassador/mapping-kinds.js';
-import { parseServiceUrl } from '../../src/ambassador/service-url.js';
-import { resolveUpstream } from '../../src/ambassador/upstream.js';
+import { checkService } from '../../src/ambassador/service-url.js';
+import type { EmissarySetup } from '../../src/ambassador/upstream.js';
 import { solveCloneSafe } from '../../src/canary/clone-safe-solver.js';
 import { derivedCanary } from '../../src/canary/declared-canary.js';
 import { logicsFor } from '../../src/rollouts/controller-logic.js';
@@ -15,30 +15,29 @@ interface Case {
   rolloutsVersion?: string;
   controllerApiVersion?: AmbassadorApiVersion;
   legacyTlsContext?: string;
+  setup?: EmissarySetup;
 }
 
 function solve(c: Case) {
-  const parsed = parseServiceUrl(c.service);
-  assert.ok(parsed.ok);
+  const apiVersion = c.apiVersion ?? 'getambassador.io/v2';
+  const setup = c.setup ?? { useAmbassadorNamespace: false };
+  const parsed = checkService(apiVersion, { service: c.service, ...(c.tls !== undefined ? { tls: c.tls } : {}) }, 'iam', setup);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.problem);
   const stable = c.stable ?? 'identity';
   const rollout = { stableService: stable, canaryService: `${stable}-canary`, namespace: 'iam' };
-  const declared = derivedCanary({
-    base: parsed.url,
-    stable: resolveUpstream(parsed.url, c.tls, 'iam'),
-    rollout: { name: 'r', ...rollout },
-    mapping: 'm',
-  });
+  const declared = derivedCanary({ base: parsed.url, stable: parsed.upstream, rollout: { name: 'r', ...rollout }, mapping: 'm', setup });
   return {
     declared,
     result: solveCloneSafe({
-      apiVersion: c.apiVersion ?? 'getambassador.io/v2',
-      url: parsed.url,
+      apiVersion,
+      service: c.service,
       tls: c.tls,
       rollout,
       declared,
       logics: logicsFor(c.rolloutsVersion ?? 'any'),
       controllerApiVersion: c.controllerApiVersion ?? 'getambassador.io/v2',
       legacyTlsContext: c.legacyTlsContext ?? '',
+      setup,
     }),
   };
 }
@@ -63,11 +62,11 @@ describe('clone-safe solver', () => {
     assert.ok(result.ok && !result.rewritten);
   });
 
-  it('moves https:// into tls: true for v2 Mappings (argo-rollouts#3593)', () => {
+  it('adds tls: true next to https:// for v2 Mappings, which the ≤ 1.6.6 copy keeps (argo-rollouts#3593)', () => {
     const { result } = solve({ service: 'https://identity:443' });
     assert.ok(result.ok);
     assert.ok(result.rewritten);
-    assert.deepEqual(result.form, { service: 'identity:443', tls: true });
+    assert.deepEqual(result.form, { service: 'https://identity:443', tls: true });
     for (const prediction of result.predictions) assert.deepEqual(prediction.differences, []);
   });
 
@@ -88,7 +87,7 @@ describe('clone-safe solver', () => {
     );
     const withContext = solve({ service: 'https://identity:443', apiVersion: 'getambassador.io/v3alpha1', legacyTlsContext: 'upstream-tls' }).result;
     assert.ok(withContext.ok);
-    assert.deepEqual(withContext.form, { service: 'identity:443', tls: 'upstream-tls' });
+    assert.deepEqual(withContext.form, { service: 'https://identity:443', tls: 'upstream-tls' }, 'the scheme stays: the stable route keeps TLS without the context');
   });
 
   it('uses the TLSContext for v2 Mappings when the controller reads through v3alpha1', () => {
@@ -100,7 +99,7 @@ describe('clone-safe solver', () => {
       legacyTlsContext: 'upstream-tls',
     }).result;
     assert.ok(withContext.ok);
-    assert.deepEqual(withContext.form, { service: 'identity:443', tls: 'upstream-tls' });
+    assert.deepEqual(withContext.form, { service: 'https://identity:443', tls: 'upstream-tls' });
   });
 
   it('survives a stable name that also occurs in the scheme', () => {
@@ -112,7 +111,7 @@ describe('clone-safe solver', () => {
   it('keeps the default port implicit when moving the scheme', () => {
     const { result } = solve({ service: 'https://identity' });
     assert.ok(result.ok);
-    assert.deepEqual(result.form, { service: 'identity', tls: true });
+    assert.deepEqual(result.form, { service: 'https://identity', tls: true });
   });
 
   it('accepts tls: true on AmbassadorMappings read through x.getambassador.io', () => {
@@ -122,6 +121,34 @@ describe('clone-safe solver', () => {
       controllerApiVersion: 'x.getambassador.io/v3alpha1',
     });
     assert.ok(result.ok);
-    assert.deepEqual(result.form, { service: 'identity:443', tls: true });
+    assert.deepEqual(result.form, { service: 'https://identity:443', tls: true });
+  });
+
+  it('lower-cases a host the ≥ 1.7.0 replace would miss', () => {
+    const { result } = solve({ service: 'IDENTITY:8080', rolloutsVersion: '1.8' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.form, { service: 'identity:8080' });
+  });
+
+  it('keeps what is already safe: http:// with tls, an upper-case scheme, an empty port', () => {
+    for (const c of [{ service: 'http://identity:8443', tls: true }, { service: 'HTTP://identity:8080' }, { service: 'identity:' }, { service: 'https://identity:443/' , rolloutsVersion: '1.8' }]) {
+      const { result } = solve(c);
+      assert.ok(result.ok && !result.rewritten, JSON.stringify(c));
+    }
+  });
+
+  it('drops a scheme that contains the stable name', () => {
+    const { result } = solve({ service: 'http://t:8080', stable: 't' });
+    assert.ok(result.ok);
+    assert.deepEqual(result.form, { service: 't:8080' });
+  });
+
+  it("refuses bare names the ≤ 1.6.6 copy would send to Emissary's namespace", () => {
+    const setup = { useAmbassadorNamespace: true, namespace: 'iam' };
+    assert.ok(solve({ service: 'identity.iam:8080', rolloutsVersion: '1.8', setup }).result.ok);
+    // Emissary runs elsewhere: the ≤ 1.6.6 copy `identity-canary:8080` is looked up in Emissary's namespace.
+    const elsewhere = solve({ service: 'identity.iam:8080', setup: { useAmbassadorNamespace: true, namespace: 'emissary' } }).result;
+    assert.ok(!elsewhere.ok);
+    assert.deepEqual(elsewhere.asWritten[0]!.differences, ['in namespace emissary instead of iam']);
   });
 });

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseServiceUrl } from '../../src/ambassador/service-url.js';
-import { resolveUpstream } from '../../src/ambassador/upstream.js';
+import { checkService } from '../../src/ambassador/service-url.js';
 import { templatedCanary, type DeclarationContext } from '../../src/canary/declared-canary.js';
 import { parseTemplate, renderTemplate } from '../../src/canary/url-template.js';
 
-const base = parseServiceUrl('https://identity.iam:443');
+const base = checkService('getambassador.io/v2', { service: 'https://identity.iam:443' }, 'iam');
 assert.ok(base.ok);
 const context: DeclarationContext = {
   base: base.url,
-  stable: resolveUpstream(base.url, undefined, 'iam'),
+  stable: base.upstream,
+  setup: { useAmbassadorNamespace: false },
   rollout: { name: 'identity-rollout', namespace: 'iam', stableService: 'identity', canaryService: 'identity-canary' },
   mapping: 'identity-mapping',
 };
@@ -48,8 +48,8 @@ describe('canary URL templates', () => {
     assert.match(problem('https://{{canary}}:443'), /unknown variable `\{\{canary\}\}`/);
     assert.match(problem('https://{{canaryService:443'), /unterminated `\{\{` at character 9/);
     assert.match(problem('https://{{}}:443'), /unknown variable `\{\{\}\}`/);
-    assert.match(problem('{{canaryService}}:8443'), /no scheme/);
-    assert.match(problem('grpc://{{canaryService}}'), /unknown scheme/);
+    assert.match(problem('{{canaryService}}:8443'), /does not start with http:\/\/ or https:\/\//);
+    assert.match(problem('grpc://{{canaryService}}'), /does not start with http:\/\/ or https:\/\//);
     assert.match(problem('https://{{canaryService}}/api'), /path/);
   });
 
