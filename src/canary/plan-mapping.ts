@@ -279,7 +279,11 @@ export function planMapping(input: PlanInput): PlanResult {
   const targetedLogics = { ...solverInput, declared };
   if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, solverInput, declared, solution.asWritten, solution.tried));
   const form = solution.ok ? solution.form : written;
-  const emittedPredictions = predict(targetedLogics, form);
+  // The solver predicted for the canary derived from the base; where the declared canary is that one, its predictions
+  // are the plan's.
+  const sameCanary = upstreamDifferences(derived.upstream, declared.upstream).length === 0;
+  const fromWritten = sameCanary ? solution.asWritten : predict(targetedLogics, written);
+  const emittedPredictions = sameCanary ? (solution.ok ? solution.predictions : solution.asWritten) : predict(targetedLogics, form);
   const reliesOn = reliedOn(emittedPredictions);
   missingContexts(input, reliesOn);
   const plan: MappingPlan = {
@@ -287,7 +291,7 @@ export function planMapping(input: PlanInput): PlanResult {
     base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
     strategy: settings.strategy,
     declared,
-    fromWritten: predict(targetedLogics, written),
+    fromWritten,
     emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: emittedPredictions },
     targeted,
     cloneSafe: solution.ok && hosts.strandedBy.length === 0,
