@@ -213,6 +213,8 @@ interface Built {
   value: Value;
   size: number;
   depth: number;
+  /** How many nodes go-yaml decodes for it: aliases expanded, as its alias-ratio guard counts them. */
+  decodes: number;
 }
 
 class ReadError extends Error {
@@ -240,6 +242,8 @@ class Builder {
   private readonly building = new Set<Node>();
   private readonly built = new Map<Node, Built>();
   private aliases = 0;
+  /** Nodes go-yaml decodes inside alias expansions, for its alias-ratio guard. */
+  aliasDecodes = 0;
   private readonly y = yamlLibrary();
 
   constructor(
@@ -257,7 +261,7 @@ class Builder {
   }
 
   build(node: Node | null | undefined): Built {
-    if (node === null || node === undefined) return { value: null, size: 4, depth: 1 };
+    if (node === null || node === undefined) return { value: null, size: 4, depth: 1, decodes: 1 };
     const cached = this.built.get(node);
     if (cached) return cached;
     if (this.y.isAlias(node)) return this.alias(node);
@@ -282,7 +286,9 @@ class Builder {
     const target = this.anchors.get(node.source);
     if (!target) this.fail(node, 'syntax', `unknown anchor '${node.source}' referenced`);
     if (this.building.has(target)) this.fail(node, 'yaml-aliases', `anchor '${node.source}' value contains itself, which would be infinitely deep`, 'an alias may only repeat a value that is complete before it; write the value out');
-    return this.build(target);
+    const built = this.build(target);
+    this.aliasDecodes += built.decodes;
+    return { ...built, decodes: built.decodes + 1 };
   }
 
   private scalar(node: YamlScalar): Built {
@@ -291,7 +297,7 @@ class Builder {
       this.fail(node, 'unsupported-number', `${Number.isNaN(resolved.value) ? 'NaN' : 'an infinite number'} has no JSON form, so Kubernetes refuses it`, 'quote it if it is meant as text');
     }
     const value = this.finish(resolved, node);
-    return { value, size: typeof value === 'string' ? value.length + 2 : 8, depth: 1 };
+    return { value, size: typeof value === 'string' ? value.length + 2 : 8, depth: 1, decodes: 1 };
   }
 
   private resolve(node: YamlScalar): Scalar {
@@ -394,17 +400,22 @@ class Builder {
     const written = new Map<string, Node | Pair>();
     let size = 2;
     let depth = 1;
+    let decodes = 1;
     const put = (key: string, built: Built): void => {
       setKey(value, key, built.value);
       size += key.length + 3 + built.size;
       depth = Math.max(depth, built.depth + 1);
+      decodes += built.decodes;
     };
     for (const pair of node.items as Pair[]) {
       if (this.isMerge(pair)) {
-        for (const [key, built] of this.merged(pair)) put(key, built);
+        const merged = this.merged(pair);
+        for (const [key, built] of merged.entries) put(key, { ...built, decodes: 0 });
+        decodes += merged.decodes;
         continue;
       }
       this.checkKeyLength(pair);
+      decodes += this.keyDecodes(pair);
       const key = this.key(pair);
       const earlier = written.get(key);
       if (earlier) {
@@ -419,11 +430,17 @@ class Builder {
       written.set(key, pair);
       put(key, this.build(pair.value as Node | null));
     }
-    return { value, size, depth };
+    return { value, size, depth, decodes };
+  }
+
+  /** A key is one node to go-yaml, or an alias and all it expands to. */
+  private keyDecodes(pair: Pair): number {
+    const key = pair.key as Node | null;
+    return key && this.y.isAlias(key) ? this.build(key).decodes : 1;
   }
 
   /** The entries a `<<` key merges in, in the order that makes earlier maps of a list win. */
-  private merged(pair: Pair): [string, Built][] {
+  private merged(pair: Pair): { entries: [string, Built][]; decodes: number } {
     const source = pair.value as Node | null;
     const mapOf = (node: Node | null): YAMLMap | undefined => {
       const target = node && this.y.isAlias(node) ? this.anchors.get(node.source) : node;
@@ -442,26 +459,30 @@ class Builder {
       fail();
     }
     const entries: [string, Built][] = [];
+    let decodes = 0; // the merged maps (a list itself is not decoded, only its items)
     for (const map of maps) {
       const built = this.build(map);
+      decodes += built.decodes;
       for (const [key, value] of Object.entries(built.value as Record<string, unknown>)) {
-        entries.push([key, { value, size: sizeOf(value), depth: built.depth - 1 }]);
+        entries.push([key, { value, size: sizeOf(value), depth: built.depth - 1, decodes: 0 }]);
       }
     }
-    return entries;
+    return { entries, decodes };
   }
 
   private seq(node: YAMLSeq): Built {
     const value: unknown[] = [];
     let size = 2;
     let depth = 1;
+    let decodes = 1;
     for (const item of node.items as (Node | null)[]) {
       const built = this.build(item);
       value.push(built.value);
       size += built.size + 1;
       depth = Math.max(depth, built.depth + 1);
+      decodes += built.decodes;
     }
-    return { value, size, depth };
+    return { value, size, depth, decodes };
   }
 }
 
@@ -470,6 +491,19 @@ function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length + 2;
   if (typeof value !== 'object' || value === null) return 8;
   return JSON.stringify(value)?.length ?? 8;
+}
+
+/**
+ * go-yaml's guard against alias bombs: past 100 alias decodes and 1,000 decodes in all, the share of decodes made
+ * inside alias expansions may be at most 99%, falling to 10% between 400,000 and 4,000,000 decodes. (go-yaml checks as
+ * it goes; this checks the whole document, which is where an expansion-heavy document peaks.)
+ */
+function excessiveAliasing(decodes: number, aliasDecodes: number): boolean {
+  if (aliasDecodes <= 100 || decodes <= 1000) return false;
+  const low = 400_000;
+  const high = 4_000_000;
+  const allowed = decodes <= low ? 0.99 : decodes >= high ? 0.1 : 0.99 - 0.89 * ((decodes - low) / (high - low));
+  return aliasDecodes / decodes > allowed;
 }
 
 /** One YAML document's value as Kubernetes reads it, or the problem that stops it. */
@@ -505,7 +539,12 @@ export function readYamlDocument(
   const contents = document?.contents ?? null;
   const contentStart = offset + (contents?.range?.[0] ?? 0);
   try {
-    const built = new Builder(text, offset, limits, reread, strict).build(contents as Node | null);
+    const builder = new Builder(text, offset, limits, reread, strict);
+    const built = builder.build(contents as Node | null);
+    if (excessiveAliasing(built.decodes + 1, builder.aliasDecodes)) {
+      const hint = 'write the values out instead of repeating them through aliases';
+      return { problem: { code: 'yaml-aliases', message: "the document expands so much of itself through aliases that Kubernetes' YAML reader refuses it (excessive aliasing)", offset: contentStart, hint } };
+    }
     return { value: built.value, contentStart };
   } catch (error) {
     if (error instanceof ReadError) return { problem: { ...error.problem, offset: error.at } };
