@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import { runCli, type CliResult } from '../src/cli/main.js';
-import { parseManifests } from '../src/manifests/parse.js';
+import { parseManifests } from '../src/input/parse.js';
 import { defaultLimits } from '../src/settings/limits.js';
 import { kustomizeSourceFinder, withSources } from '../src/sources/kustomize-origins.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';

@@ -11,11 +11,11 @@ import { solveCloneSafe, type SolverInput } from '../canary/clone-safe-solver.js
 import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
 import { cloneSafeAlternatives } from '../canary/plan-mapping.js';
-import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import { lookUpBase, mappingsNamed } from '../core/base-mappings.js';
-import { indexObjects, type Indexed } from '../core/object-index.js';
+import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
+import { lookUpBase, mappingsNamed } from '../canary/base-mappings.js';
+import { indexObjects } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
+import { getPath, metadataOf, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import { describeEmulatedCanary, emulateCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';

@@ -2,12 +2,11 @@
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
 import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
 import { upstreamDifferences, type EmissarySetup } from '../ambassador/upstream.js';
-import type { BaseContext } from '../core/base-mappings.js';
-import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import type { Indexed } from '../core/object-index.js';
+import type { BaseContext } from './base-mappings.js';
+import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, type KubeObject } from '../manifests/manifest.js';
+import { getPath, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
 import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
 import type { LocatedMappingConfig } from '../settings/mapping-config.js';

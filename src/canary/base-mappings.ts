@@ -4,15 +4,14 @@ import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassad
 import { rejection } from '../ambassador/api-conversion.js';
 import { checkService, isServiceName, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
-import { isOwnOutput, SKIP_ANNOTATION } from '../canary/labels.js';
+import { isOwnOutput, SKIP_ANNOTATION } from './labels.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, renaming, type Manifest } from '../manifests/manifest.js';
+import { getPath, metadataOf, renaming, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import type { RolloutServices } from '../rollouts/clone-emulation.js';
 import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
 import type { Settings } from '../settings/table.js';
-import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from './diagnostics.js';
-import type { Indexed } from './object-index.js';
+import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 
 export interface BaseContext {
   rollout: Indexed;
