@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, type CliResult } from '../src/cli/main.js';
+import type { CliResult } from '../src/cli/io.js';
+import { runCli } from '../src/cli/main.js';
 import { argoObjects } from './support/argo-reading.js';
 import { repoRoot } from './support/repo.js';
 
