@@ -7,10 +7,10 @@ import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } fr
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
 import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
-import { solveCloneSafe, type SolverInput } from '../canary/clone-safe-solver.js';
-import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
+import { solveCloneSafe } from '../canary/clone-safe-solver.js';
+import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
-import { cloneSafeAlternatives } from '../canary/plan-mapping.js';
+import { baseSolverInput, cloneSafeAlternatives } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import { lookUpBase, mappingsNamed } from '../canary/base-mappings.js';
 import { indexObjects } from '../core/object-index.js';
@@ -209,29 +209,25 @@ function findBase(rollout: Indexed, baseName: string, position: number, lookup: 
   };
 }
 
-interface Declaration {
+interface AuditDeclaration {
   declared?: DeclaredCanary;
   undeclared?: string;
   finding?: Finding;
 }
 
 /**
- * The annotation on the live base (the user's template, or the URL the plugin wrote when it rewrote the base), else
- * the canary derived from the base. The config file is not in the cluster: a guarded canary declared only there is
- * checked for pointing at stable alone.
+ * The annotation on the live base (the user's template, or the URL the plugin wrote when it rewrote the base), read
+ * as generate reads it, else the canary derived from the base. The config file is not in the cluster: a guarded
+ * canary declared only there is checked for pointing at stable alone.
  */
-function declare(base: Indexed, context: DeclarationContext, derived: DeclaredCanary | undefined, guarded: boolean): Declaration {
-  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
-  if (annotation !== undefined) {
-    const result = typeof annotation === 'string' ? templatedCanary(context, { text: annotation, source: 'annotation' }) : { ok: false as const, problem: 'it is not a string' };
-    if (result.ok) return { declared: result.declared };
+function declare(base: Indexed, context: DeclarationContext, derived: DeclaredCanary | undefined, guarded: boolean): AuditDeclaration {
+  const declaration = declareCanary(base, undefined, context);
+  if (declaration.kind === 'declared') return { declared: declaration.declared };
+  if (declaration.kind === 'invalid') {
+    const { where, at } = declaration.written;
     return {
-      undeclared: `annotation ${CANARY_SERVICE_ANNOTATION} of the base gives no canary URL`,
-      finding: {
-        code: 'declaration-invalid',
-        message: `annotation ${CANARY_SERVICE_ANNOTATION} of Mapping ${base.namespace}/${base.name}: ${result.problem}`,
-        location: locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]),
-      },
+      undeclared: `${where} of the base gives no canary URL`,
+      finding: { code: 'declaration-invalid', message: `${where} of Mapping ${base.namespace}/${base.name}: ${declaration.problem ?? 'it is not a string'}`, location: at() },
     };
   }
   if (guarded) return { undeclared: 'the plugin emitted the canary from a declaration in Git that the cluster does not record' };
@@ -363,17 +359,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   }
   // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
   const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
-  const solverInput: SolverInput | undefined = derived && {
-    apiVersion: object.apiVersion,
-    service,
-    tls,
-    rollout: services,
-    declared: derived,
-    logics: lookup.targeted,
-    controllerApiVersion: lookup.settings.ambassadorApiVersion,
-    legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
-    setup: lookup.setup,
-  };
+  const solverInput = derived && baseSolverInput({ apiVersion: object.apiVersion, service, tls }, services, derived, lookup.targeted, lookup.settings, lookup.setup);
   const solution = solverInput && (!uncopyable || guarded) ? solveCloneSafe(solverInput) : undefined;
   const remedies = solverInput && solution && !solution.ok ? cloneSafeAlternatives(solverInput, stable.tls) : [];
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
