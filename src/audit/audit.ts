@@ -2,17 +2,16 @@
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
 import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMatches, type StrandingHost } from '../ambassador/host-association.js';
-import { rejection } from '../ambassador/api-conversion.js';
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
-import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
+import { splitService } from '../ambassador/service-url.js';
 import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
 import { solveCloneSafe } from '../canary/clone-safe-solver.js';
 import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
-import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
+import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL } from '../canary/labels.js';
 import { baseSolverInput, cloneSafeAlternatives } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
-import { lookUpBase, mappingsNamed } from '../canary/base-mappings.js';
+import { lookUpBase, mappingsNamed, readBase, routingProblems, skipOf } from '../canary/base-mappings.js';
 import { indexObjects } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Indexed, type Manifest } from '../manifests/manifest.js';
@@ -294,18 +293,21 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const base = found;
   const { namespace } = rollout;
   const object = base.manifest.object;
-  const fields = liveUpstreamFields(base);
-  const { service, tls } = fields;
-  const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...fields } };
-  if (getPath(metadataOf(object).annotations, [SKIP_ANNOTATION]) === 'true') return { ...start, status: 'skipped', copies: [], findings: [] };
+  const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...liveUpstreamFields(base) } };
+  if (skipOf(base) === 'skip') return { ...start, status: 'skipped', copies: [], findings: [] };
   const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
-  const refused = rejection(object.apiVersion, { tls });
-  const parsed = service === undefined || refused ? undefined : checkService(object.apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, namespace, lookup.setup);
-  if (service === undefined || !parsed?.ok) {
-    const problem = refused ? `base Mapping ${base.name}: ${refused}; the API server refuses it` : parsed && !parsed.ok ? `base Mapping ${base.name}: ${parsed.problem}` : `base Mapping ${base.name} has no spec.service`;
+  const read = readBase(base, namespace, lookup.setup);
+  if (!read.ok) {
+    const refusal = read.problem === 'service-invalid' ? undefined : read.refusal;
+    const problem = refusal
+      ? `base Mapping ${base.name}: ${refusal}; the API server refuses it`
+      : read.problem === 'service-invalid'
+      ? `base Mapping ${base.name}: ${read.message}`
+      : `base Mapping ${base.name} has no spec.service`;
     const fix = `Fix spec.service of Mapping ${namespace}/${base.name} in Git: neither Emissary nor the controller can use it.`;
     return { ...start, status: 'findings', copies: [], findings: [{ code: 'base-invalid', message: problem, location: serviceAt() }], fix };
   }
+  const { service, tls, parsed } = read;
   const stable = parsed.upstream;
   const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
   const dialsStable = sameHost(stable.host, stableService);
@@ -431,16 +433,15 @@ function hostsFix(base: Indexed, stranding: readonly StrandingHost[], live: Inde
 function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
   const routing = ambassadorRoutingOf(rollout.manifest.object);
   if (!routing) return [];
-  const { mappings: names, stableService, canaryService } = routing;
-  const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  const problems = routingProblems(routing);
   const missing = [
-    ...(named(stableService) ? [] : ['stableService']),
-    ...(named(canaryService) && isServiceName(canaryService) ? [] : ['canaryService']),
-    ...(Array.isArray(names) && names.length > 0 && names.every(named) ? [] : ['trafficRouting.ambassador.mappings']),
+    ...(problems.includes('stableService-missing') ? ['stableService'] : []),
+    ...(problems.some((p) => p.startsWith('canaryService')) ? ['canaryService'] : []),
+    ...(problems.includes('mappings-invalid') ? ['trafficRouting.ambassador.mappings'] : []),
   ];
   if (missing.length > 0) return [invalidRollout(rollout, missing)];
-  const services = { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace };
-  return (names as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
+  const services = { stableService: routing.stableService as string, canaryService: routing.canaryService as string, namespace: rollout.namespace };
+  return (routing.mappings as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
 }
 
 export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {
