@@ -5,11 +5,10 @@ import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMat
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { splitService } from '../ambassador/service-url.js';
-import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
-import { solveCloneSafe } from '../canary/clone-safe-solver.js';
+import { describeHost, readMappingUpstream, sameHost, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
 import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL } from '../canary/labels.js';
-import { baseSolverInput, cloneSafeAlternatives } from '../canary/plan-mapping.js';
+import { baseSolverInput, solveBase, uncopyable } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import { lookUpBase, mappingsNamed, readBase, routingProblems, skipOf } from '../canary/base-mappings.js';
 import { indexObjects } from '../core/object-index.js';
@@ -360,12 +359,12 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     });
   }
   // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
-  const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
+  const notCopied = declaration.declared !== undefined && derived !== undefined && uncopyable(derived, declaration.declared).length > 0;
   const solverInput = derived && baseSolverInput({ apiVersion: object.apiVersion, service, tls }, services, derived, lookup.targeted, lookup.settings, lookup.setup);
-  const solution = solverInput && (!uncopyable || guarded) ? solveCloneSafe(solverInput) : undefined;
-  const remedies = solverInput && solution && !solution.ok ? cloneSafeAlternatives(solverInput, stable.tls) : [];
+  const solution = solverInput && (!notCopied || guarded) ? solveBase(solverInput, stable.tls) : undefined;
+  const remedies = solution && !solution.ok ? solution.remedies() : [];
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
-  const cloneSafe: CloneSafeVerdict | undefined = uncopyable && !guarded
+  const cloneSafe: CloneSafeVerdict | undefined = notCopied && !guarded
     ? { ok: false, refusal: 'needs-guarded' }
     : solution && (solution.ok ? { ok: true, rewritten: solution.rewritten, ...solution.form } : { ok: false, refusal: 'no-clone-safe-form' });
   const stranding = strandingHosts(base, live, lookup.hosts);
@@ -376,7 +375,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     services,
     findings,
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
-    uncopyable,
+    uncopyable: notCopied,
     ...(cloneSafe ? { cloneSafe } : {}),
     remedies,
     copies,

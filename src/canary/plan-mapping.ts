@@ -12,7 +12,7 @@ import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/contr
 import { describeEmulatedCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
 import type { LocatedMappingConfig, PatchOperation } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
-import { predict, solveCloneSafe, type BaseForm, type Prediction, type SolverInput } from './clone-safe-solver.js';
+import { predict, solveCloneSafe, type BaseForm, type NoSolution, type Prediction, type Solution, type SolverInput } from './clone-safe-solver.js';
 import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary, type WrittenDeclaration } from './declared-canary.js';
 import { guardedCanary, syncWaveOf } from './guarded-canary.js';
 import { CANARY_SERVICE_ANNOTATION, isOwnOutput, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
@@ -95,9 +95,9 @@ const VERSION_OF: Record<ControllerLogic, string> = { 'host-rebuild': '1.6', 'fi
 
 /**
  * The alternatives that do give the declared canary when no base is clone-safe: each is checked with the solver, so
- * none is offered in vain. Audit gives the same advice as generate's refusal.
+ * none is offered in vain.
  */
-export function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): string[] {
+function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): string[] {
   const found: string[] = [];
   if (solverInput.logics.length > 1) {
     const alone = solverInput.logics.filter((logic) => solveCloneSafe({ ...solverInput, logics: [logic] }).ok);
@@ -109,15 +109,29 @@ export function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boole
   return [...found, 'set strategy guarded, which emits the canary Mapping itself'];
 }
 
-function noCloneSafeForm(input: PlanInput, solverInput: SolverInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+/** Generate's and audit's clone-safe outcome for a base: the solver's form, or none and what else gives the declared canary. */
+export type CloneSafeOutcome = Solution | (NoSolution & { remedies: () => string[] });
+
+export function solveBase(solverInput: SolverInput, stableTls: boolean): CloneSafeOutcome {
+  const solution = solveCloneSafe(solverInput);
+  // Each remedy costs a solver run: only a refusal that is reported pays for them.
+  return solution.ok ? solution : { ...solution, remedies: () => cloneSafeAlternatives(solverInput, stableTls) };
+}
+
+/** What clone-safe cannot give: how the declared canary differs from the copy the controller can make of the base. */
+export function uncopyable(derived: DeclaredCanary, declared: DeclaredCanary): string[] {
+  return upstreamDifferences(derived.upstream, declared.upstream);
+}
+
+function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, solution: NoSolution & { remedies: () => string[] }): Diagnostic {
   const { context } = input;
-  const breaks = asWritten
+  const breaks = solution.asWritten
     .filter((p) => p.differences.length > 0)
     .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
-  const remedies = cloneSafeAlternatives(solverInput, context.stable.tls);
+  const remedies = solution.remedies();
   return diagnostic(
     'no-clone-safe-form',
-    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${solution.tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
     context.at(['spec', 'service']),
     remedies.length > 1 ? `either ${remedies.slice(0, -1).join('; or ')}; or ${remedies.at(-1)}` : remedies[0],
   );
@@ -128,7 +142,7 @@ function needsGuarded(input: PlanInput, declared: Declared): boolean {
   const { context, diagnostics } = input;
   const name = context.base.name;
   // A derived canary is the copy itself: only a written declaration can differ from it.
-  const differences = declared.written ? upstreamDifferences(declared.derived.upstream, declared.canary.upstream) : [];
+  const differences = declared.written ? uncopyable(declared.derived, declared.canary) : [];
   const hint = 'set strategy guarded: the plugin then emits the canary Mapping exactly as declared';
   if (declared.written && differences.length > 0) {
     diagnostics.push(
@@ -309,11 +323,11 @@ function solveStep(input: PlanInput, declared: Declared, guarded: boolean): Solv
   const targeted = logicsFor(settings.rolloutsVersion);
   const apiVersion = context.base.manifest.object.apiVersion;
   const solverInput = baseSolverInput({ apiVersion, service: context.service, tls }, context.services, declared.derived, targeted, settings, input.setup.emissary);
-  const solution = solveCloneSafe(solverInput);
+  const solution = solveBase(solverInput, context.stable.tls);
   const written: BaseForm = { service: context.service, ...(tls !== undefined ? { tls } : {}) };
   // Only the targeted controllers: explain shows what generate decided, for the versions it decided it for.
   const targetedLogics = { ...solverInput, declared: declared.canary };
-  if (!solution.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, solverInput, declared.canary, solution.asWritten, solution.tried));
+  if (!solution.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, solution));
   const form = solution.ok ? solution.form : written;
   const emitted = predict(targetedLogics, form);
   const reliesOn = reliedOn(emitted);
