@@ -6,7 +6,7 @@ import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } fr
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { splitService } from '../ambassador/service-url.js';
 import { describeHost, readMappingUpstream, sameHost, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
-import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
+import { declarationContextOf, declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL } from '../canary/labels.js';
 import { baseSolverInput, solveBase, uncopyable } from '../canary/plan-mapping.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
@@ -313,13 +313,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const canaryName = canaryMappingName(base.name);
   const live = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === namespace && m.group === base.group && m.kind === base.kind);
   const guarded = live !== undefined && getPath(metadataOf(live.manifest.object).labels, [GUARD_LABEL]) === 'true';
-  const context: DeclarationContext = {
-    base: parsed.url,
-    stable,
-    rollout: { name: rollout.name, namespace, stableService: services.stableService, canaryService: services.canaryService },
-    mapping: base.name,
-    setup: lookup.setup,
-  };
+  const context = declarationContextOf(rollout, services, { name: base.name, url: parsed.url, stable }, lookup.setup);
   // Only a base that dials the stableService has a canary derived from it: its first host label is replaced.
   const derived = dialsStable ? derivedCanary(context) : undefined;
   const declaration = declare(base, context, derived, guarded);

@@ -27,6 +27,22 @@ export interface DeclarationContext {
   setup: EmissarySetup;
 }
 
+/** The context of a base as generate and audit read it: its Rollout, its services and what the base dials. */
+export function declarationContextOf(
+  rollout: Indexed,
+  services: { stableService: string; canaryService: string },
+  base: { name: string; url: ServiceUrl; stable: Upstream },
+  setup: EmissarySetup,
+): DeclarationContext {
+  return {
+    base: base.url,
+    stable: base.stable,
+    rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
+    mapping: base.name,
+    setup,
+  };
+}
+
 export interface CanaryTemplate {
   text: string;
   source: Exclude<DeclaredCanarySource, 'derived'>;

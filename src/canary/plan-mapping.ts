@@ -13,7 +13,7 @@ import { describeEmulatedCanary, type RolloutServices } from '../rollouts/clone-
 import type { LocatedMappingConfig, PatchOperation } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
 import { predict, solveCloneSafe, type BaseForm, type NoSolution, type Prediction, type Solution, type SolverInput } from './clone-safe-solver.js';
-import { declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary, type WrittenDeclaration } from './declared-canary.js';
+import { declarationContextOf, declareCanary, derivedCanary, type DeclaredCanary, type WrittenDeclaration } from './declared-canary.js';
 import { guardedCanary, syncWaveOf } from './guarded-canary.js';
 import { CANARY_SERVICE_ANNOTATION, isOwnOutput, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
 import { checkPatches } from './patches.js';
@@ -238,21 +238,11 @@ interface Declared {
   patches?: { entry: LocatedMappingConfig; operations: readonly PatchOperation[] };
 }
 
-function declarationContextOf(input: PlanInput): DeclarationContext {
-  const { rollout, base, services, url, stable } = input.context;
-  return {
-    base: url,
-    stable,
-    rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
-    mapping: base.name,
-    setup: input.setup.emissary,
-  };
-}
-
 /** Declare: annotation > config entry > derived, and the entry's patches checked; a problem is reported where it is written. */
 function declareStep(input: PlanInput): Declared | undefined {
   const { context, entry, diagnostics } = input;
-  const declarationContext = declarationContextOf(input);
+  const { rollout, services, base, url, stable } = context;
+  const declarationContext = declarationContextOf(rollout, services, { name: base.name, url, stable }, input.setup.emissary);
   const derived = derivedCanary(declarationContext);
   const declaration = declareCanary(context.base, entry, declarationContext);
   if (declaration.kind === 'invalid') {
