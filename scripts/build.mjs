@@ -1,10 +1,12 @@
 // Bundles the CLI into one executable file, dist/canary-mapping (or the path given with --outfile PATH). The bytes
-// depend only on the commit: no time, no path of the checkout or the working directory (test/build.test.ts).
+// depend only on the commit: no time, no path of the checkout or the working directory (test/build.test.ts). The
+// bundle is wrapped in a launcher that keeps V8's code cache for it at run time (see launcher.mjs).
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { launcher } from './launcher.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { outfile: { type: 'string', default: join(root, 'dist', 'canary-mapping') } } });
@@ -23,11 +25,10 @@ const result = await build({
   format: 'cjs',
   minify: true,
   legalComments: 'none',
-  banner: { js: '#!/usr/bin/env node' },
   define: { CANARY_MAPPING_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
 
 mkdirSync(dirname(outfile), { recursive: true });
-writeFileSync(outfile, result.outputFiles[0].contents);
+writeFileSync(outfile, launcher(result.outputFiles[0].text, version));
 chmodSync(outfile, 0o755);

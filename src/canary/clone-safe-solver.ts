@@ -40,6 +40,8 @@ export interface Solution {
   form: BaseForm;
   rewritten: boolean;
   predictions: Prediction[];
+  /** What each targeted logic would create from the base as written. */
+  asWritten: Prediction[];
 }
 
 export interface NoSolution {
@@ -55,45 +57,59 @@ function unique<T>(items: T[]): T[] {
   return items.filter((item, index) => items.indexOf(item) === index);
 }
 
-/**
- * Every spelling in the search space, nearest first: fewest fields changed, and among those, a different port before
- * a different host, before a different scheme, before a different `tls`.
- */
-export function candidateForms(input: SolverInput, stable: Upstream): BaseForm[] {
+/** The values each field of a spelling may take, the field as written first. */
+function alternativesOf(input: SolverInput, stable: Upstream) {
   const url = splitService(input.service);
   const host = stable.host;
-  const hosts = unique([
-    url.host,
-    url.host.toLowerCase(),
-    ...(host.kind === 'service' ? [host.name, `${host.name}.${host.namespace}`, `${host.name}.${host.namespace}.svc`, `${host.name}.${host.namespace}.svc.cluster.local`] : []),
-  ]);
-  const ports = unique<string | undefined>([url.port, undefined, String(stable.port)]);
-  const schemes = unique<string | undefined>([url.scheme, url.scheme?.toLowerCase(), undefined, 'http', 'https']);
-  const tlsValues = unique<unknown>([
-    input.tls === undefined ? ABSENT : input.tls,
-    ABSENT,
-    '',
-    ...(acceptsTlsTrue(input.apiVersion) ? [true] : []),
-    ...(input.legacyTlsContext ? [input.legacyTlsContext] : []),
-  ]);
-  const paths = unique([url.path, '']);
-  const forms: Array<{ form: BaseForm; rank: number[] }> = [];
-  tlsValues.forEach((tls, t) =>
-    schemes.forEach((scheme, s) =>
-      hosts.forEach((h, o) =>
-        ports.forEach((port, p) =>
-          paths.forEach((path, a) => {
-            const service = formatServiceUrl({ ...(scheme !== undefined ? { scheme } : {}), host: h, ...(port !== undefined ? { port } : {}), path } as ServiceUrl);
-            const form = tls === ABSENT ? { service } : { service, tls };
-            const changed = [t, s, o, p, a].filter((i) => i > 0).length;
-            forms.push({ form, rank: [changed, t, s, o, p, a] });
-          }),
-        ),
-      ),
-    ),
-  );
-  const byRank = (x: number[], y: number[]) => x.reduce((order, value, i) => order || value - y[i]!, 0);
-  return forms.sort((x, y) => byRank(x.rank, y.rank)).map((entry) => entry.form);
+  return {
+    tls: unique<unknown>([
+      input.tls === undefined ? ABSENT : input.tls,
+      ABSENT,
+      '',
+      ...(acceptsTlsTrue(input.apiVersion) ? [true] : []),
+      ...(input.legacyTlsContext ? [input.legacyTlsContext] : []),
+    ]),
+    schemes: unique<string | undefined>([url.scheme, url.scheme?.toLowerCase(), undefined, 'http', 'https']),
+    hosts: unique([
+      url.host,
+      url.host.toLowerCase(),
+      ...(host.kind === 'service' ? [host.name, `${host.name}.${host.namespace}`, `${host.name}.${host.namespace}.svc`, `${host.name}.${host.namespace}.svc.cluster.local`] : []),
+    ]),
+    ports: unique<string | undefined>([url.port, undefined, String(stable.port)]),
+    paths: unique([url.path, '']),
+  };
+}
+
+/**
+ * Every spelling in the search space, nearest first: fewest fields changed, and among those, a different port before
+ * a different host, before a different scheme, before a different `tls`. Made as they are tried, since a solution
+ * usually comes within the first few dozen of several hundred.
+ */
+export function* candidateForms(input: SolverInput, stable: Upstream): Generator<BaseForm> {
+  const { tls, schemes, hosts, ports, paths } = alternativesOf(input, stable);
+  for (let changes = 0; changes <= 5; changes++) {
+    for (let t = 0; t < tls.length; t++) {
+      for (let s = 0; s < schemes.length; s++) {
+        for (let o = 0; o < hosts.length; o++) {
+          for (let p = 0; p < ports.length; p++) {
+            for (let a = 0; a < paths.length; a++) {
+              if ([t, s, o, p, a].filter((i) => i > 0).length !== changes) continue;
+              const scheme = schemes[s];
+              const port = ports[p];
+              const service = formatServiceUrl({ ...(scheme !== undefined ? { scheme } : {}), host: hosts[o]!, ...(port !== undefined ? { port } : {}), path: paths[a]! } as ServiceUrl);
+              yield tls[t] === ABSENT ? { service } : { service, tls: tls[t] };
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** How many spellings candidateForms yields. */
+function formCount(input: SolverInput, stable: Upstream): number {
+  const { tls, schemes, hosts, ports, paths } = alternativesOf(input, stable);
+  return tls.length * schemes.length * hosts.length * ports.length * paths.length;
 }
 
 export function predict(input: Omit<SolverInput, 'service' | 'tls'>, form: BaseForm): Prediction[] {
@@ -131,13 +147,16 @@ export function solveCloneSafe(input: SolverInput): Solution | NoSolution {
   const written = readMappingUpstream(apiVersion, writtenForm, rollout.namespace, setup);
   const stable = written.upstream;
   if (!stable) throw new Error('bug: solver called for a base Emissary does not route');
-  const forms = candidateForms(input, stable);
-  for (const [index, form] of forms.entries()) {
-    if (rejection(apiVersion, form)) continue;
-    const read = index === 0 ? written : readMappingUpstream(apiVersion, form, rollout.namespace, setup);
-    if (addsErrors(written, read) || !keepsStable(written, form, read, input.legacyTlsContext)) continue;
+  // The first spelling is the base as written, which always keeps its own route.
+  let asWritten: Prediction[] | undefined;
+  for (const form of candidateForms(input, stable)) {
+    const first = asWritten === undefined;
+    if (!first && rejection(apiVersion, form)) continue;
+    const read = first ? written : readMappingUpstream(apiVersion, form, rollout.namespace, setup);
+    if (!first && (addsErrors(written, read) || !keepsStable(written, form, read, input.legacyTlsContext))) continue;
     const predictions = predict(input, form);
-    if (predictions.every((p) => p.differences.length === 0)) return { ok: true, form, rewritten: index > 0, predictions };
+    asWritten ??= predictions;
+    if (predictions.every((p) => p.differences.length === 0)) return { ok: true, form, rewritten: !first, predictions, asWritten };
   }
-  return { ok: false, asWritten: predict(input, writtenForm), tried: forms.length };
+  return { ok: false, asWritten: asWritten ?? predict(input, writtenForm), tried: formCount(input, stable) };
 }

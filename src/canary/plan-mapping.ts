@@ -319,10 +319,14 @@ function solveStep(input: PlanInput, declared: Declared, guarded: boolean): Solv
   const targetedLogics = { ...solverInput, declared: declared.canary };
   if (!solution.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, solution));
   const form = solution.ok ? solution.form : written;
-  const emitted = predict(targetedLogics, form);
+  // The solver predicted for the canary derived from the base; where the declared canary is that one, its predictions
+  // are the plan's.
+  const sameCanary = uncopyable(declared.derived, declared.canary).length === 0;
+  const fromWritten = sameCanary ? solution.asWritten : predict(targetedLogics, written);
+  const emitted = sameCanary ? (solution.ok ? solution.predictions : solution.asWritten) : predict(targetedLogics, form);
   const reliesOn = reliedOn(emitted);
   missingContexts(input, reliesOn);
-  return { targeted, written, form, rewritten: solution.ok && solution.rewritten, ok: solution.ok, fromWritten: predict(targetedLogics, written), emitted, reliesOn };
+  return { targeted, written, form, rewritten: solution.ok && solution.rewritten, ok: solution.ok, fromWritten, emitted, reliesOn };
 }
 
 /** Emit: the edits to the base, and the guarded canary and preview route built from the base as emitted. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, delimiter, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import type { Manifest } from '../manifests/manifest.js';
-import { fileTooLarge } from '../input/load-directory.js';
+import { appTooLarge } from '../input/load-directory.js';
 import { parseManifests } from '../input/parse.js';
 import type { Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
@@ -186,8 +186,9 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
     return runDiagnostic('kustomize-failed', `${commandLine} ${how}: ${message}`, location, `fix what Kustomize reports; ${commandLine} shows the same error where you can try it`);
   }
   const renderedBytes = Buffer.byteLength(outcome.stdout);
-  if (renderedBytes > request.limits.maxFileSize.value) {
-    return { manifests: [], diagnostics: [fileTooLarge(`the output of ${commandLine}`, renderedBytes, request.limits.maxFileSize)] };
+  // The render is the whole app: it is held to the app's limit, not to one file's.
+  if (renderedBytes > request.limits.maxTotalSize.value) {
+    return { manifests: [], diagnostics: [appTooLarge(`the output of ${commandLine}`, request.limits.maxTotalSize)] };
   }
   const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { limits: request.limits });
   const findSource = kustomizeSourceFinder({ wrapper, appDirectory, displayPrefix, root: request.root, limits: request.limits });

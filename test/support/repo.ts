@@ -4,4 +4,4 @@ import { join } from 'node:path';
 export const repoRoot = join(__dirname, '..', '..', '..', '/');
 
 /** What scripts/build.mjs reads from a checkout besides node_modules: the Dockerfile's build stage copies exactly these. */
-export const buildInputs = ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'src'];
+export const buildInputs = ['package.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/launcher.mjs', 'src'];
