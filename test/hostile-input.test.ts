@@ -4,10 +4,10 @@
 // a child process with a deadline; the others run in-process through runCli.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { appTree } from './support/app-tree.js';
 import { argoObjects } from './support/argo-reading.js';
 import type { CliResult } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
@@ -17,21 +17,7 @@ import { hostileApps, manyBases, missingMappings } from './support/hostile-apps.
 
 type Obj = Record<string, any>;
 
-const tempDirs: string[] = [];
-after(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh directory holding `files` (paths may have directories); returns its path. */
-function tree(files: Record<string, string | Buffer> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'canary-mapping-hostile-'));
-  tempDirs.push(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, string | Buffer> = {}) => appTree(files, 'canary-mapping-hostile-');
 
 /** The example app's files: a base Mapping the plugin rewrites, its Rollout and Services. */
 const example: Record<string, string> = Object.fromEntries(

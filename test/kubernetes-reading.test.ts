@@ -1,32 +1,19 @@
 // Issue 8's examples, each through the whole plugin: it decides on the objects Argo CD will apply (the Kubernetes
 // reading of the input), and the output's Kubernetes reading is the input's with only the intended edits.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import type { CliResult } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
+import { appTree } from './support/app-tree.js';
 import { argoObjects } from './support/argo-reading.js';
 import { repoRoot } from './support/repo.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
-const tempDirs: string[] = [];
-after(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'canary-mapping-reading-'));
-  tempDirs.push(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const tree = (files: Record<string, string>) => appTree(files, 'canary-mapping-reading-');
 
 const example = (name: string) => readFileSync(join(repoRoot, 'examples', 'identity', name), 'utf8');
 const rollout = example('rollout.yaml');

@@ -27,6 +27,13 @@ export function scanJsonValue(text: string, from: number): JsonScan {
   let expect: 'value' | 'key' | 'after-value' | 'colon' | 'first-key' | 'first-value' = 'value';
   const fail = (what: string): JsonScan =>
     index >= text.length ? { error: 'unexpected EOF', offset: index, unexpectedEnd: true } : { error: `invalid character ${describe(text[index]!)} ${what}`, offset: index, unexpectedEnd: false };
+  /** Past the closing bracket of the innermost container; true when that ends the value. */
+  const close = (): boolean => {
+    index++;
+    stack.pop();
+    expect = 'after-value';
+    return stack.length === 0;
+  };
   for (;;) {
     index = skipJsonSpace(text, index);
     const char = text[index];
@@ -45,19 +52,14 @@ export function scanJsonValue(text: string, from: number): JsonScan {
         continue;
       }
       if ((open === 'object' && char === '}') || (open === 'array' && char === ']')) {
-        index++;
-        stack.pop();
-        if (stack.length === 0) return { end: index };
+        if (close()) return { end: index };
         continue;
       }
       return fail(open === 'object' ? "after object key:value pair" : 'after array element');
     }
     if (expect === 'key' || expect === 'first-key') {
       if (expect === 'first-key' && char === '}') {
-        index++;
-        stack.pop();
-        expect = 'after-value';
-        if (stack.length === 0) return { end: index };
+        if (close()) return { end: index };
         continue;
       }
       if (char !== '"') return fail('looking for beginning of object key string');
@@ -68,10 +70,7 @@ export function scanJsonValue(text: string, from: number): JsonScan {
       continue;
     }
     if (expect === 'first-value' && char === ']') {
-      index++;
-      stack.pop();
-      expect = 'after-value';
-      if (stack.length === 0) return { end: index };
+      if (close()) return { end: index };
       continue;
     }
     // A value.
