@@ -1,15 +1,18 @@
 // Writes what is generated from the code: cmp-plugin.yaml, deploy/cmp-plugin-helm.yaml and the settings block of
 // docs/settings.md from the settings table, docs/errors.md from the error-code table, deploy/guard/ from the guard
-// policy, and the install kit (deploy/sidecar, deploy/argo-cd-chart, deploy/argocd-operator) from src/cmp/install-kit.ts.
+// policy, and the install kit (deploy/sidecar, deploy/argo-cd-chart, deploy/argocd-operator) from scripts/docs/install-kit.ts.
+// The generators live in scripts/docs/: the plugin itself never runs them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { guardPolicyFiles } from '../src/canary/guard-policy.js';
-import { renderPluginYaml, SETTINGS_PAGE, withSettingsBlock } from '../src/cmp/announcement.js';
+import { HELM_PLUGIN_FILE } from '../src/cmp/helm-plugin.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
-import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
-import { installKitFiles } from '../src/cmp/install-kit.js';
+import { guardPolicyFiles } from './docs/guard-policy.js';
+import { renderHelmPluginYaml } from './docs/helm-plugin.js';
+import { installKitFiles } from './docs/install-kit.js';
+import { renderPluginYaml } from './docs/plugin-file.js';
+import { SETTINGS_PAGE, withSettingsBlock } from './docs/settings-page.js';
 import { ERRORS_PAGE, renderErrorsPage } from './docs/error-codes.js';
 
 // This runs compiled, as build/scripts/generate-docs.js: the repository root is two levels up.

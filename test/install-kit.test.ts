@@ -1,7 +1,7 @@
 // The install kit, deploy/, rendered offline with `kubectl kustomize` on top of test/deploy/argocd-install: a
 // kustomization shaped like the one users install Argo CD with (the stock repo server, the component, an image
 // override). Checks that the sidecar lands in argocd-repo-server as Argo CD documents it; that the committed files are
-// what src/cmp/install-kit.ts generates; and that the argo-cd Helm chart values and the Argo CD Operator snippet add
+// what scripts/docs/install-kit.ts generates; and that the argo-cd Helm chart values and the Argo CD Operator snippet add
 // the same sidecar, volumes and plugin configuration as deploy/sidecar.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { installKitFiles } from '../src/cmp/install-kit.js';
+import { installKitFiles } from '../scripts/docs/install-kit.js';
 import { repoRoot } from './support/repo.js';
 
 type Obj = Record<string, any>;
@@ -123,11 +123,11 @@ function withoutPluginConfig(container: Obj, volumes: Obj[]) {
 }
 
 describe('deploy/ variants from one source', () => {
-  it('the committed install kit is what src/cmp/install-kit.ts generates', () => {
+  it('the committed install kit is what scripts/docs/install-kit.ts generates', () => {
     const fix = 'run `npm run generate-docs` and commit the result';
     for (const [path, text] of Object.entries(installKitFiles())) {
       assert.ok(existsSync(join(repoRoot, path)), `${path} is missing: ${fix}`);
-      assert.equal(readFileSync(join(repoRoot, path), 'utf8'), text, `${path} differs from src/cmp/install-kit.ts: ${fix}`);
+      assert.equal(readFileSync(join(repoRoot, path), 'utf8'), text, `${path} differs from scripts/docs/install-kit.ts: ${fix}`);
     }
   });
 

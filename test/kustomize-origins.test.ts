@@ -9,8 +9,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
-import { runCli, type CliResult } from '../src/cli/main.js';
-import { parseManifests } from '../src/manifests/parse.js';
+import type { CliResult } from '../src/cli/io.js';
+import { runCli } from '../src/cli/main.js';
+import { parseManifests } from '../src/input/parse.js';
 import { defaultLimits } from '../src/settings/limits.js';
 import { kustomizeSourceFinder, withSources } from '../src/sources/kustomize-origins.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { runCli, type CliResult } from '../src/cli/main.js';
+import type { CliResult } from '../src/cli/io.js';
+import { runCli } from '../src/cli/main.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';
 import { repoRoot } from './support/repo.js';
 

@@ -6,11 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { guardPolicyFiles } from '../src/canary/guard-policy.js';
-import { renderPluginYaml, SETTINGS_PAGE, withSettingsBlock } from '../src/cmp/announcement.js';
+import { HELM_PLUGIN_FILE } from '../src/cmp/helm-plugin.js';
 import { renderObjects } from '../src/manifests/emit.js';
 import { defaultSettings } from '../src/settings/table.js';
-import { HELM_PLUGIN_FILE, renderHelmPluginYaml } from '../src/cmp/helm-plugin.js';
+import { guardPolicyFiles } from '../scripts/docs/guard-policy.js';
+import { renderHelmPluginYaml } from '../scripts/docs/helm-plugin.js';
+import { renderPluginYaml } from '../scripts/docs/plugin-file.js';
+import { SETTINGS_PAGE, withSettingsBlock } from '../scripts/docs/settings-page.js';
 import { ERRORS_PAGE, renderErrorsPage } from '../scripts/docs/error-codes.js';
 
 // This runs compiled, as build/test/settings-drift.test.js: the repository root is two levels up.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parameterAnnouncement } from '../src/cmp/announcement.js';
-import { formatLocation, type Diagnostic } from '../src/core/diagnostics.js';
+import { formatLocation, type Diagnostic } from '../src/diagnostics/diagnostics.js';
 import { parseConfigFile } from '../src/settings/config-file.js';
 import { resolveSettings, type ResolveInput } from '../src/settings/resolve.js';
 import { defaultSettings, settingsTable } from '../src/settings/table.js';

@@ -1,7 +1,7 @@
 // Every diagnostic code the plugin can report, with what it means: `npm run generate-docs` writes docs/errors.md from
 // this table, and test/docs.test.ts fails when a code the source can report has no entry here, or an entry names a
 // code the source no longer reports. Audit findings are not diagnostics: docs/audit.md explains them.
-import { markdownCell } from '../../src/cmp/announcement.js';
+import { markdownCell } from './settings-page.js';
 
 /** Where `npm run generate-docs` writes the page. */
 export const ERRORS_PAGE = 'docs/errors.md';

@@ -1,8 +1,7 @@
 // What a render (or a live dump) shows of the Emissary that will read its Mappings: the Ambassador Module, whose
 // `use_ambassador_namespace_for_service_resolution` makes bare Service names resolve in Emissary's own namespace,
 // and the TLSContexts that exist. The setting `service-namespace` says the same for a Module the render does not hold.
-import type { Indexed } from '../core/object-index.js';
-import { getPath } from '../manifests/manifest.js';
+import { getPath, type Indexed } from '../manifests/manifest.js';
 import type { EmissarySetup } from './upstream.js';
 
 const AMBASSADOR_GROUPS = new Set(['getambassador.io', 'x.getambassador.io']);

@@ -2,8 +2,7 @@
 // mappingSelector takes a Mapping only when the Mapping's labels match the selector, and, when the Mapping names a
 // hostname, when that hostname matches the Host's too. The Argo Rollouts controller copies a base into its canary
 // without any metadata: a base that joins a Host through its labels leaves its canary off that Host.
-import type { Indexed } from '../core/object-index.js';
-import { getPath, isRecord, metadataOf, type KubeObject } from '../manifests/manifest.js';
+import { getPath, isRecord, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
 
 export type Labels = Record<string, string>;
 

@@ -2,20 +2,18 @@
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
 import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMatches, type StrandingHost } from '../ambassador/host-association.js';
-import { rejection } from '../ambassador/api-conversion.js';
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
-import { checkService, isServiceName, splitService } from '../ambassador/service-url.js';
-import { describeHost, readMappingUpstream, sameHost, sameUpstream, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
-import { solveCloneSafe, type SolverInput } from '../canary/clone-safe-solver.js';
-import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
-import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL, SKIP_ANNOTATION } from '../canary/labels.js';
-import { cloneSafeAlternatives } from '../canary/plan-mapping.js';
-import { formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import { lookUpBase, mappingsNamed } from '../core/base-mappings.js';
-import { indexObjects, type Indexed } from '../core/object-index.js';
+import { splitService } from '../ambassador/service-url.js';
+import { describeHost, readMappingUpstream, sameHost, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { declarationContextOf, declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
+import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL } from '../canary/labels.js';
+import { baseSolverInput, solveBase, uncopyable } from '../canary/plan-mapping.js';
+import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
+import { lookUpBase, mappingsNamed, readBase, routingProblems, skipOf } from '../canary/base-mappings.js';
+import { indexObjects } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, type Manifest } from '../manifests/manifest.js';
+import { getPath, metadataOf, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import { describeEmulatedCanary, emulateCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
@@ -209,29 +207,25 @@ function findBase(rollout: Indexed, baseName: string, position: number, lookup: 
   };
 }
 
-interface Declaration {
+interface AuditDeclaration {
   declared?: DeclaredCanary;
   undeclared?: string;
   finding?: Finding;
 }
 
 /**
- * The annotation on the live base (the user's template, or the URL the plugin wrote when it rewrote the base), else
- * the canary derived from the base. The config file is not in the cluster: a guarded canary declared only there is
- * checked for pointing at stable alone.
+ * The annotation on the live base (the user's template, or the URL the plugin wrote when it rewrote the base), read
+ * as generate reads it, else the canary derived from the base. The config file is not in the cluster: a guarded
+ * canary declared only there is checked for pointing at stable alone.
  */
-function declare(base: Indexed, context: DeclarationContext, derived: DeclaredCanary | undefined, guarded: boolean): Declaration {
-  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
-  if (annotation !== undefined) {
-    const result = typeof annotation === 'string' ? templatedCanary(context, { text: annotation, source: 'annotation' }) : { ok: false as const, problem: 'it is not a string' };
-    if (result.ok) return { declared: result.declared };
+function declare(base: Indexed, context: DeclarationContext, derived: DeclaredCanary | undefined, guarded: boolean): AuditDeclaration {
+  const declaration = declareCanary(base, undefined, context);
+  if (declaration.kind === 'declared') return { declared: declaration.declared };
+  if (declaration.kind === 'invalid') {
+    const { where, at } = declaration.written;
     return {
-      undeclared: `annotation ${CANARY_SERVICE_ANNOTATION} of the base gives no canary URL`,
-      finding: {
-        code: 'declaration-invalid',
-        message: `annotation ${CANARY_SERVICE_ANNOTATION} of Mapping ${base.namespace}/${base.name}: ${result.problem}`,
-        location: locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]),
-      },
+      undeclared: `${where} of the base gives no canary URL`,
+      finding: { code: 'declaration-invalid', message: `${where} of Mapping ${base.namespace}/${base.name}: ${declaration.problem ?? 'it is not a string'}`, location: at() },
     };
   }
   if (guarded) return { undeclared: 'the plugin emitted the canary from a declaration in Git that the cluster does not record' };
@@ -298,31 +292,28 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const base = found;
   const { namespace } = rollout;
   const object = base.manifest.object;
-  const fields = liveUpstreamFields(base);
-  const { service, tls } = fields;
-  const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...fields } };
-  if (getPath(metadataOf(object).annotations, [SKIP_ANNOTATION]) === 'true') return { ...start, status: 'skipped', copies: [], findings: [] };
+  const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...liveUpstreamFields(base) } };
+  if (skipOf(base) === 'skip') return { ...start, status: 'skipped', copies: [], findings: [] };
   const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
-  const refused = rejection(object.apiVersion, { tls });
-  const parsed = service === undefined || refused ? undefined : checkService(object.apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, namespace, lookup.setup);
-  if (service === undefined || !parsed?.ok) {
-    const problem = refused ? `base Mapping ${base.name}: ${refused}; the API server refuses it` : parsed && !parsed.ok ? `base Mapping ${base.name}: ${parsed.problem}` : `base Mapping ${base.name} has no spec.service`;
+  const read = readBase(base, namespace, lookup.setup);
+  if (!read.ok) {
+    const refusal = read.problem === 'service-invalid' ? undefined : read.refusal;
+    const problem = refusal
+      ? `base Mapping ${base.name}: ${refusal}; the API server refuses it`
+      : read.problem === 'service-invalid'
+      ? `base Mapping ${base.name}: ${read.message}`
+      : `base Mapping ${base.name} has no spec.service`;
     const fix = `Fix spec.service of Mapping ${namespace}/${base.name} in Git: neither Emissary nor the controller can use it.`;
     return { ...start, status: 'findings', copies: [], findings: [{ code: 'base-invalid', message: problem, location: serviceAt() }], fix };
   }
+  const { service, tls, parsed } = read;
   const stable = parsed.upstream;
   const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
   const dialsStable = sameHost(stable.host, stableService);
   const canaryName = canaryMappingName(base.name);
   const live = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === namespace && m.group === base.group && m.kind === base.kind);
   const guarded = live !== undefined && getPath(metadataOf(live.manifest.object).labels, [GUARD_LABEL]) === 'true';
-  const context: DeclarationContext = {
-    base: parsed.url,
-    stable,
-    rollout: { name: rollout.name, namespace, stableService: services.stableService, canaryService: services.canaryService },
-    mapping: base.name,
-    setup: lookup.setup,
-  };
+  const context = declarationContextOf(rollout, services, { name: base.name, url: parsed.url, stable }, lookup.setup);
   // Only a base that dials the stableService has a canary derived from it: its first host label is replaced.
   const derived = dialsStable ? derivedCanary(context) : undefined;
   const declaration = declare(base, context, derived, guarded);
@@ -362,22 +353,12 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     });
   }
   // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
-  const uncopyable = declared !== undefined && derived !== undefined && !sameUpstream(derived.upstream, declared);
-  const solverInput: SolverInput | undefined = derived && {
-    apiVersion: object.apiVersion,
-    service,
-    tls,
-    rollout: services,
-    declared: derived,
-    logics: lookup.targeted,
-    controllerApiVersion: lookup.settings.ambassadorApiVersion,
-    legacyTlsContext: lookup.settings.legacyTlsContext ?? '',
-    setup: lookup.setup,
-  };
-  const solution = solverInput && (!uncopyable || guarded) ? solveCloneSafe(solverInput) : undefined;
-  const remedies = solverInput && solution && !solution.ok ? cloneSafeAlternatives(solverInput, stable.tls) : [];
+  const notCopied = declaration.declared !== undefined && derived !== undefined && uncopyable(derived, declaration.declared).length > 0;
+  const solverInput = derived && baseSolverInput({ apiVersion: object.apiVersion, service, tls }, services, derived, lookup.targeted, lookup.settings, lookup.setup);
+  const solution = solverInput && (!notCopied || guarded) ? solveBase(solverInput, stable.tls) : undefined;
+  const remedies = solution && !solution.ok ? solution.remedies() : [];
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
-  const cloneSafe: CloneSafeVerdict | undefined = uncopyable && !guarded
+  const cloneSafe: CloneSafeVerdict | undefined = notCopied && !guarded
     ? { ok: false, refusal: 'needs-guarded' }
     : solution && (solution.ok ? { ok: true, rewritten: solution.rewritten, ...solution.form } : { ok: false, refusal: 'no-clone-safe-form' });
   const stranding = strandingHosts(base, live, lookup.hosts);
@@ -388,7 +369,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     services,
     findings,
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
-    uncopyable,
+    uncopyable: notCopied,
     ...(cloneSafe ? { cloneSafe } : {}),
     remedies,
     copies,
@@ -445,16 +426,15 @@ function hostsFix(base: Indexed, stranding: readonly StrandingHost[], live: Inde
 function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
   const routing = ambassadorRoutingOf(rollout.manifest.object);
   if (!routing) return [];
-  const { mappings: names, stableService, canaryService } = routing;
-  const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  const problems = routingProblems(routing);
   const missing = [
-    ...(named(stableService) ? [] : ['stableService']),
-    ...(named(canaryService) && isServiceName(canaryService) ? [] : ['canaryService']),
-    ...(Array.isArray(names) && names.length > 0 && names.every(named) ? [] : ['trafficRouting.ambassador.mappings']),
+    ...(problems.includes('stableService-missing') ? ['stableService'] : []),
+    ...(problems.some((p) => p.startsWith('canaryService')) ? ['canaryService'] : []),
+    ...(problems.includes('mappings-invalid') ? ['trafficRouting.ambassador.mappings'] : []),
   ];
   if (missing.length > 0) return [invalidRollout(rollout, missing)];
-  const services = { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace };
-  return (names as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
+  const services = { stableService: routing.stableService as string, canaryService: routing.canaryService as string, namespace: rollout.namespace };
+  return (routing.mappings as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
 }
 
 export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {

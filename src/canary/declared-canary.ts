@@ -2,6 +2,11 @@
 // the app's config file, or derived from the base itself. Always written as an explicit full URL.
 import { checkService, formatServiceUrl, type ServiceUrl } from '../ambassador/service-url.js';
 import type { EmissarySetup, Upstream } from '../ambassador/upstream.js';
+import type { SourceLocation } from '../diagnostics/diagnostics.js';
+import { locate } from '../manifests/locate.js';
+import { getPath, metadataOf, type Indexed } from '../manifests/manifest.js';
+import type { LocatedMappingConfig } from '../settings/mapping-config.js';
+import { CANARY_SERVICE_ANNOTATION } from './labels.js';
 import { parseTemplate, renderTemplate, type TemplateValues } from './url-template.js';
 
 export type DeclaredCanarySource = 'annotation' | 'config' | 'derived';
@@ -20,6 +25,22 @@ export interface DeclarationContext {
   rollout: { name: string; namespace: string; stableService: string; canaryService: string };
   mapping: string;
   setup: EmissarySetup;
+}
+
+/** The context of a base as generate and audit read it: its Rollout, its services and what the base dials. */
+export function declarationContextOf(
+  rollout: Indexed,
+  services: { stableService: string; canaryService: string },
+  base: { name: string; url: ServiceUrl; stable: Upstream },
+  setup: EmissarySetup,
+): DeclarationContext {
+  return {
+    base: base.url,
+    stable: base.stable,
+    rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
+    mapping: base.name,
+    setup,
+  };
 }
 
 export interface CanaryTemplate {
@@ -77,4 +98,42 @@ export function templatedCanary(context: DeclarationContext, template: CanaryTem
     return { ok: false, problem: `\`${template.text}\` gives \`${text}\`, which does not start with http:// or https://; a declared canary is an explicit full URL such as https://name.namespace:8443` };
   }
   return result;
+}
+
+/** Where a declaration is written, and what is written there. */
+export interface WrittenDeclaration {
+  template: unknown;
+  source: CanaryTemplate['source'];
+  /** `annotation canary-mapping.…/canary-service`, `mappings.web.canaryService`. */
+  where: string;
+  at: () => SourceLocation;
+}
+
+/**
+ * What a base declares, read the same way by generate (annotation > config entry) and audit (the annotation only:
+ * the config file is not in the cluster). `none`: nothing is written, and the caller decides what the default is.
+ */
+export type Declaration =
+  | { kind: 'declared'; declared: DeclaredCanary; written: WrittenDeclaration }
+  /** problem undefined: the value is not a string. */
+  | { kind: 'invalid'; written: WrittenDeclaration; problem?: string }
+  | { kind: 'none' };
+
+export function writtenDeclaration(base: Indexed, entry: LocatedMappingConfig | undefined): WrittenDeclaration | undefined {
+  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
+  if (annotation !== undefined) {
+    const at = () => locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]);
+    return { template: annotation, source: 'annotation', where: `annotation ${CANARY_SERVICE_ANNOTATION}`, at };
+  }
+  const configured = entry?.config.canaryService;
+  if (entry === undefined || configured === undefined) return undefined;
+  return { template: configured, source: 'config', where: `${entry.keyPath}.canaryService`, at: () => entry.at('canaryService') };
+}
+
+export function declareCanary(base: Indexed, entry: LocatedMappingConfig | undefined, context: DeclarationContext): Declaration {
+  const written = writtenDeclaration(base, entry);
+  if (!written) return { kind: 'none' };
+  if (typeof written.template !== 'string') return { kind: 'invalid', written };
+  const result = templatedCanary(context, { text: written.template, source: written.source });
+  return result.ok ? { kind: 'declared', declared: result.declared, written } : { kind: 'invalid', written, problem: result.problem };
 }

@@ -1,19 +1,19 @@
 // One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
 import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
+import type { AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { upstreamDifferences, type EmissarySetup } from '../ambassador/upstream.js';
-import type { BaseContext } from '../core/base-mappings.js';
-import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import type { Indexed } from '../core/object-index.js';
+import type { BaseContext } from './base-mappings.js';
+import { diagnostic, formatLocation, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, type KubeObject } from '../manifests/manifest.js';
+import { getPath, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
-import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
-import type { LocatedMappingConfig } from '../settings/mapping-config.js';
+import { describeEmulatedCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
+import type { LocatedMappingConfig, PatchOperation } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
-import { predict, solveCloneSafe, type BaseForm, type Prediction, type SolverInput } from './clone-safe-solver.js';
-import { derivedCanary, templatedCanary, type DeclarationContext, type DeclaredCanary } from './declared-canary.js';
+import { predict, solveCloneSafe, type BaseForm, type NoSolution, type Prediction, type Solution, type SolverInput } from './clone-safe-solver.js';
+import { declarationContextOf, declareCanary, derivedCanary, type DeclaredCanary, type WrittenDeclaration } from './declared-canary.js';
 import { guardedCanary, syncWaveOf } from './guarded-canary.js';
 import { CANARY_SERVICE_ANNOTATION, isOwnOutput, ORIGINAL_SERVICE_ANNOTATION, ORIGINAL_TLS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './labels.js';
 import { checkPatches } from './patches.js';
@@ -80,27 +80,6 @@ export function skippedPlan(rollout: Indexed, base: Indexed, settings: Settings)
   };
 }
 
-/** Annotation > config entry > derived; a broken template is reported where it is written. */
-function declare(input: PlanInput, context: DeclarationContext, derived: DeclaredCanary): DeclaredCanary | undefined {
-  const { base } = input.context;
-  const annotation = getPath(metadataOf(base.manifest.object).annotations, [CANARY_SERVICE_ANNOTATION]);
-  const configured = input.entry?.config.canaryService;
-  const [template, where, at]: [unknown, string, () => SourceLocation] =
-    annotation !== undefined
-      ? [annotation, `annotation ${CANARY_SERVICE_ANNOTATION}`, () => locate(base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION])]
-      : [configured, `${input.entry?.keyPath}.canaryService`, () => input.entry!.at('canaryService')];
-  if (template === undefined) return derived;
-  const hint = 'write an explicit full URL, e.g. https://{{canaryService}}.{{namespace}}:8443';
-  if (typeof template !== 'string') {
-    input.diagnostics.push(diagnostic('template-invalid', `${where} of Mapping ${base.name} is not a string`, at(), hint));
-    return undefined;
-  }
-  const result = templatedCanary(context, { text: template, source: annotation !== undefined ? 'annotation' : 'config' });
-  if (result.ok) return result.declared;
-  input.diagnostics.push(diagnostic('template-invalid', `${where} of Mapping ${base.name}: ${result.problem}`, at(), hint));
-  return undefined;
-}
-
 function rewriteEdits(context: BaseContext, form: BaseForm, declared: DeclaredCanary): FieldEdit[] {
   const service = getPath(context.base.manifest.object, ['spec', 'service']) as string;
   const annotation = (key: string, value: string): FieldEdit => ({ path: ['metadata', 'annotations', key], value });
@@ -116,9 +95,9 @@ const VERSION_OF: Record<ControllerLogic, string> = { 'host-rebuild': '1.6', 'fi
 
 /**
  * The alternatives that do give the declared canary when no base is clone-safe: each is checked with the solver, so
- * none is offered in vain. Audit gives the same advice as generate's refusal.
+ * none is offered in vain.
  */
-export function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): string[] {
+function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): string[] {
   const found: string[] = [];
   if (solverInput.logics.length > 1) {
     const alone = solverInput.logics.filter((logic) => solveCloneSafe({ ...solverInput, logics: [logic] }).ok);
@@ -130,44 +109,58 @@ export function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boole
   return [...found, 'set strategy guarded, which emits the canary Mapping itself'];
 }
 
-function noCloneSafeForm(input: PlanInput, solverInput: SolverInput, declared: DeclaredCanary, asWritten: Prediction[], tried: number): Diagnostic {
+/** Generate's and audit's clone-safe outcome for a base: the solver's form, or none and what else gives the declared canary. */
+export type CloneSafeOutcome = Solution | (NoSolution & { remedies: () => string[] });
+
+export function solveBase(solverInput: SolverInput, stableTls: boolean): CloneSafeOutcome {
+  const solution = solveCloneSafe(solverInput);
+  // Each remedy costs a solver run: only a refusal that is reported pays for them.
+  return solution.ok ? solution : { ...solution, remedies: () => cloneSafeAlternatives(solverInput, stableTls) };
+}
+
+/** What clone-safe cannot give: how the declared canary differs from the copy the controller can make of the base. */
+export function uncopyable(derived: DeclaredCanary, declared: DeclaredCanary): string[] {
+  return upstreamDifferences(derived.upstream, declared.upstream);
+}
+
+function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, solution: NoSolution & { remedies: () => string[] }): Diagnostic {
   const { context } = input;
-  const breaks = asWritten
+  const breaks = solution.asWritten
     .filter((p) => p.differences.length > 0)
     .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
-  const remedies = cloneSafeAlternatives(solverInput, context.stable.tls);
+  const remedies = solution.remedies();
   return diagnostic(
     'no-clone-safe-form',
-    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
+    `no rewrite of base Mapping ${context.base.name} makes the controller create the declared canary ${declared.url}: ${breaks.join('; ')}; none of the ${solution.tried} spellings of scheme, host, port and tls tried keeps the stable route and gives that canary`,
     context.at(['spec', 'service']),
     remedies.length > 1 ? `either ${remedies.slice(0, -1).join('; or ')}; or ${remedies.at(-1)}` : remedies[0],
   );
 }
 
 /** Clone-safe mode can only give what the controller copies: the base's own canary, without patches. */
-function needsGuarded(input: PlanInput, declared: DeclaredCanary, derived: DeclaredCanary): boolean {
-  const { context, entry, diagnostics } = input;
+function needsGuarded(input: PlanInput, declared: Declared): boolean {
+  const { context, diagnostics } = input;
   const name = context.base.name;
-  const differences = upstreamDifferences(derived.upstream, declared.upstream);
+  // A derived canary is the copy itself: only a written declaration can differ from it.
+  const differences = declared.written ? uncopyable(declared.derived, declared.canary) : [];
   const hint = 'set strategy guarded: the plugin then emits the canary Mapping exactly as declared';
-  if (differences.length > 0) {
-    const at = declared.source === 'annotation' ? locate(context.base.manifest.origin, ['metadata', 'annotations', CANARY_SERVICE_ANNOTATION]) : entry!.at('canaryService');
+  if (declared.written && differences.length > 0) {
     diagnostics.push(
       diagnostic(
         'needs-guarded',
-        `the declared canary ${declared.url} of Mapping ${name} is not what Argo Rollouts can copy from it in clone-safe mode: its copy would be ${derived.url}: ${differences.join(', ')}`,
-        at,
+        `the declared canary ${declared.canary.url} of Mapping ${name} is not what Argo Rollouts can copy from it in clone-safe mode: its copy would be ${declared.derived.url}: ${differences.join(', ')}`,
+        declared.written.at(),
         hint,
       ),
     );
   }
-  const patches = entry?.config.patches ?? [];
-  if (patches.length > 0) {
+  const { patches } = declared;
+  if (patches) {
     diagnostics.push(
-      diagnostic('needs-guarded', `${entry!.keyPath}.patches change the canary Mapping, which Argo Rollouts copies from ${name} in clone-safe mode`, entry!.at('patches'), hint),
+      diagnostic('needs-guarded', `${patches.entry.keyPath}.patches change the canary Mapping, which Argo Rollouts copies from ${name} in clone-safe mode`, patches.entry.at('patches'), hint),
     );
   }
-  return differences.length > 0 || patches.length > 0;
+  return differences.length > 0 || patches !== undefined;
 }
 
 /**
@@ -235,81 +228,121 @@ function missingContexts(input: PlanInput, relied: Array<{ name: string }>): voi
   }
 }
 
-export function planMapping(input: PlanInput): PlanResult {
-  const { context, settings, entry, diagnostics } = input;
-  const { rollout, base, services, url, tls, stable } = context;
-  const object = base.manifest.object;
-  const declarationContext: DeclarationContext = {
-    base: url,
-    stable,
-    rollout: { name: rollout.name, namespace: rollout.namespace, stableService: services.stableService, canaryService: services.canaryService },
-    mapping: base.name,
-    setup: input.setup.emissary,
-  };
-  const derived = derivedCanary(declarationContext);
-  const declared = declare(input, declarationContext, derived);
-  const patches = entry?.config.patches ?? [];
-  const patchProblems = checkPatches(patches);
-  for (const problem of patchProblems) {
-    const hint = 'patches may change anything of the canary Mapping but apiVersion, kind, metadata.name, metadata.namespace and spec.weight';
-    diagnostics.push(diagnostic('patch-invalid', `${entry!.keyPath}.patches[${problem.index}]: ${problem.message}`, entry!.at(`patches[${problem.index}]`), hint));
-  }
-  if (!declared || patchProblems.length > 0) return { generated: [] };
-  const guarded = settings.strategy === 'guarded';
-  if (!guarded && needsGuarded(input, declared, derived)) return { generated: [] };
-  const hosts = checkHosts(input, guarded);
+/** The declare step's result: the declared canary, what the controller copies from the base, and the patches. */
+interface Declared {
+  canary: DeclaredCanary;
+  derived: DeclaredCanary;
+  /** Where the declaration is written; absent for a derived canary. */
+  written?: WrittenDeclaration;
+  /** The entry's patches, when it has any. */
+  patches?: { entry: LocatedMappingConfig; operations: readonly PatchOperation[] };
+}
 
-  // The base is made as safe as the controller allows: for the declared canary, or in guarded mode for the closest
-  // canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
-  const targeted = logicsFor(settings.rolloutsVersion);
-  const solverInput: SolverInput = {
-    apiVersion: object.apiVersion,
-    service: context.service,
-    tls,
+/** Declare: annotation > config entry > derived, and the entry's patches checked; a problem is reported where it is written. */
+function declareStep(input: PlanInput): Declared | undefined {
+  const { context, entry, diagnostics } = input;
+  const { rollout, services, base, url, stable } = context;
+  const declarationContext = declarationContextOf(rollout, services, { name: base.name, url, stable }, input.setup.emissary);
+  const derived = derivedCanary(declarationContext);
+  const declaration = declareCanary(context.base, entry, declarationContext);
+  if (declaration.kind === 'invalid') {
+    const { where, at } = declaration.written;
+    const what = declaration.problem === undefined ? ' is not a string' : `: ${declaration.problem}`;
+    diagnostics.push(diagnostic('template-invalid', `${where} of Mapping ${context.base.name}${what}`, at(), 'write an explicit full URL, e.g. https://{{canaryService}}.{{namespace}}:8443'));
+  }
+  const operations = entry?.config.patches ?? [];
+  const patchProblems = checkPatches(operations);
+  const hint = 'patches may change anything of the canary Mapping but apiVersion, kind, metadata.name, metadata.namespace and spec.weight';
+  if (entry) {
+    for (const { index, message } of patchProblems) diagnostics.push(diagnostic('patch-invalid', `${entry.keyPath}.patches[${index}]: ${message}`, entry.at(`patches[${index}]`), hint));
+  }
+  if (declaration.kind === 'invalid' || patchProblems.length > 0) return undefined;
+  return {
+    ...(declaration.kind === 'declared' ? { canary: declaration.declared, written: declaration.written } : { canary: derived }),
+    derived,
+    ...(entry && operations.length > 0 ? { patches: { entry, operations } } : {}),
+  };
+}
+
+/** Check: what clone-safe cannot give, and Hosts that would strand the canary. */
+function checkStep(input: PlanInput, declared: Declared): { guarded: boolean; strandedBy: string[]; warnings: string[] } | undefined {
+  const guarded = input.settings.strategy === 'guarded';
+  if (!guarded && needsGuarded(input, declared)) return undefined;
+  return { guarded, ...checkHosts(input, guarded) };
+}
+
+interface Solved {
+  targeted: ControllerLogic[];
+  written: BaseForm;
+  /** The emitted form: the solver's, or the base as written when it finds none (guarded keeps it). */
+  form: BaseForm;
+  rewritten: boolean;
+  ok: boolean;
+  fromWritten: Prediction[];
+  emitted: Prediction[];
+  reliesOn: Array<{ name: string; logics: ControllerLogic[] }>;
+}
+
+/** What the solver needs to make a base clone-safe: generate and audit build it alike. */
+export function baseSolverInput(
+  base: { apiVersion: string; service: string; tls: unknown },
+  services: RolloutServices,
+  derived: DeclaredCanary,
+  logics: ControllerLogic[],
+  settings: { ambassadorApiVersion: AmbassadorApiVersion; legacyTlsContext?: string },
+  setup: EmissarySetup,
+): SolverInput {
+  return {
+    ...base,
     rollout: services,
     declared: derived,
-    logics: targeted,
+    logics,
     controllerApiVersion: settings.ambassadorApiVersion,
-    legacyTlsContext: settings.legacyTlsContext,
-    setup: input.setup.emissary,
+    legacyTlsContext: settings.legacyTlsContext ?? '',
+    setup,
   };
-  const solution = solveCloneSafe(solverInput);
-  const written: BaseForm = { service: getPath(object, ['spec', 'service']) as string, ...(tls !== undefined ? { tls } : {}) };
+}
+
+/**
+ * Solve: the base made as safe as the controller allows, for the declared canary, or in guarded mode for the closest
+ * canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
+ */
+function solveStep(input: PlanInput, declared: Declared, guarded: boolean): Solved {
+  const { context, settings } = input;
+  const { tls } = context;
+  const targeted = logicsFor(settings.rolloutsVersion);
+  const apiVersion = context.base.manifest.object.apiVersion;
+  const solverInput = baseSolverInput({ apiVersion, service: context.service, tls }, context.services, declared.derived, targeted, settings, input.setup.emissary);
+  const solution = solveBase(solverInput, context.stable.tls);
+  const written: BaseForm = { service: context.service, ...(tls !== undefined ? { tls } : {}) };
   // Only the targeted controllers: explain shows what generate decided, for the versions it decided it for.
-  const targetedLogics = { ...solverInput, declared };
-  if (!solution.ok && !guarded) diagnostics.push(noCloneSafeForm(input, solverInput, declared, solution.asWritten, solution.tried));
+  const targetedLogics = { ...solverInput, declared: declared.canary };
+  if (!solution.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, solution));
   const form = solution.ok ? solution.form : written;
   // The solver predicted for the canary derived from the base; where the declared canary is that one, its predictions
   // are the plan's.
-  const sameCanary = upstreamDifferences(derived.upstream, declared.upstream).length === 0;
+  const sameCanary = uncopyable(declared.derived, declared.canary).length === 0;
   const fromWritten = sameCanary ? solution.asWritten : predict(targetedLogics, written);
-  const emittedPredictions = sameCanary ? (solution.ok ? solution.predictions : solution.asWritten) : predict(targetedLogics, form);
-  const reliesOn = reliedOn(emittedPredictions);
+  const emitted = sameCanary ? (solution.ok ? solution.predictions : solution.asWritten) : predict(targetedLogics, form);
+  const reliesOn = reliedOn(emitted);
   missingContexts(input, reliesOn);
-  const plan: MappingPlan = {
-    rollout: { name: rollout.name, namespace: rollout.namespace },
-    base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, service: written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
-    strategy: settings.strategy,
-    declared,
-    fromWritten,
-    emitted: { form, rewritten: solution.ok && solution.rewritten, predictions: emittedPredictions },
-    targeted,
-    cloneSafe: solution.ok && hosts.strandedBy.length === 0,
-    ...(hosts.strandedBy.length > 0 ? { strandedBy: hosts.strandedBy } : {}),
-    warnings: hosts.warnings,
-    ...(reliesOn.length > 0 ? { reliesOnTlsContexts: reliesOn } : {}),
-  };
-  const edits = solution.ok && solution.rewritten ? rewriteEdits(context, solution.form, declared) : undefined;
+  return { targeted, written, form, rewritten: solution.ok && solution.rewritten, ok: solution.ok, fromWritten, emitted, reliesOn };
+}
+
+/** Emit: the edits to the base, and the guarded canary and preview route built from the base as emitted. */
+function emitStep(input: PlanInput, declared: Declared, solved: Solved, guarded: boolean): { edits?: FieldEdit[]; generated: KubeObject[]; canaryMapping?: string; previewMapping?: string } {
+  const { context, entry, diagnostics } = input;
+  const { rollout, base } = context;
+  const object = base.manifest.object;
+  const edits = solved.rewritten ? rewriteEdits(context, solved.form, declared.canary) : undefined;
   // The canary and the preview route start from the base as emitted, as the controller's copy does: fed its own
   // output, the plugin then makes the same objects again.
   const emittedObject = edits ? applyEdits(object, edits) : object;
   const generated: KubeObject[] = [];
+  let canaryMapping: string | undefined;
+  let previewMapping: string | undefined;
   if (guarded) {
     const wave = syncWaveOf(rollout.manifest.object);
-    const canary =
-      wave === undefined
-        ? undefined
-        : guardedCanary({ base: emittedObject, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.url, patches });
     if (wave === undefined) {
       diagnostics.push(
         diagnostic(
@@ -319,17 +352,21 @@ export function planMapping(input: PlanInput): PlanResult {
           'write the wave as a quoted integer, e.g. "2"',
         ),
       );
-    } else if (canary && !canary.ok) {
-      const { index, message } = canary.problem;
+    } else {
+      const patches = declared.patches;
+      const canary = guardedCanary({ base: emittedObject, baseName: base.name, namespace: rollout.namespace, rolloutWave: wave, canaryUrl: declared.canary.url, patches: patches?.operations ?? [] });
+      if (canary.ok) {
+        generated.push(canary.object);
+        canaryMapping = String(getPath(canary.object, ['metadata', 'name']));
+      } else if (patches) {
+        const { index, message } = canary.problem;
         const hint = 'a patch applies to the canary Mapping as the plugin builds it: the base spec, then service and weight';
-      diagnostics.push(diagnostic('patch-failed', `${entry!.keyPath}.patches[${index}] does not apply to the canary Mapping: ${message}`, entry!.at(`patches[${index}]`), hint));
-    } else if (canary) {
-      generated.push(canary.object);
-      plan.canaryMapping = String(getPath(canary.object, ['metadata', 'name']));
+        diagnostics.push(diagnostic('patch-failed', `${patches.entry.keyPath}.patches[${index}] does not apply to the canary Mapping: ${message}`, patches.entry.at(`patches[${index}]`), hint));
+      }
     }
   }
   const preview = entry?.config.preview;
-  if (preview) {
+  if (entry && preview) {
     const name = previewMappingName(base.name);
     const taken = input.mappingNamed(name, rollout.namespace);
     // The plugin's own earlier preview route is replaced by this one.
@@ -337,15 +374,43 @@ export function planMapping(input: PlanInput): PlanResult {
       diagnostics.push(
         diagnostic(
           'preview-mapping-exists',
-          `${entry!.keyPath}.preview would emit Mapping ${name}, which is already in the app`,
+          `${entry.keyPath}.preview would emit Mapping ${name}, which is already in the app`,
           locate(taken.manifest.origin, ['metadata', 'name']),
           `rename or remove ${name}, or drop the preview entry`,
         ),
       );
     } else {
-      generated.push(previewRoute(emittedObject, base.name, rollout.namespace, declared.url, preview));
-      plan.previewMapping = name;
+      generated.push(previewRoute(emittedObject, base.name, rollout.namespace, declared.canary.url, preview));
+      previewMapping = name;
     }
   }
+  return { ...(edits ? { edits } : {}), generated, ...(canaryMapping ? { canaryMapping } : {}), ...(previewMapping ? { previewMapping } : {}) };
+}
+
+/** One base: declare -> check -> solve -> emit; a step that fails has reported why, and the base gets no plan. */
+export function planMapping(input: PlanInput): PlanResult {
+  const declared = declareStep(input);
+  if (!declared) return { generated: [] };
+  const checked = checkStep(input, declared);
+  if (!checked) return { generated: [] };
+  const solved = solveStep(input, declared, checked.guarded);
+  const { edits, generated, canaryMapping, previewMapping } = emitStep(input, declared, solved, checked.guarded);
+  const { context, settings } = input;
+  const { rollout, base, tls } = context;
+  const plan: MappingPlan = {
+    rollout: { name: rollout.name, namespace: rollout.namespace },
+    base: { name: base.name, apiVersion: base.manifest.object.apiVersion, kind: base.manifest.object.kind, service: solved.written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
+    strategy: settings.strategy,
+    declared: declared.canary,
+    fromWritten: solved.fromWritten,
+    emitted: { form: solved.form, rewritten: solved.rewritten, predictions: solved.emitted },
+    targeted: solved.targeted,
+    cloneSafe: solved.ok && checked.strandedBy.length === 0,
+    ...(checked.strandedBy.length > 0 ? { strandedBy: checked.strandedBy } : {}),
+    warnings: checked.warnings,
+    ...(solved.reliesOn.length > 0 ? { reliesOnTlsContexts: solved.reliesOn } : {}),
+    ...(canaryMapping ? { canaryMapping } : {}),
+    ...(previewMapping ? { previewMapping } : {}),
+  };
   return { plan, ...(edits ? { edits } : {}), generated };
 }

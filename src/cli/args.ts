@@ -1,6 +1,6 @@
 // Command-line words → command, positional arguments and setting flags. Flag handling only; no behaviour.
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { didYouMean } from '../core/nearest-names.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { didYouMean } from '../diagnostics/nearest-names.js';
 import { parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
 
 export interface ParsedArgs {

@@ -1,17 +1,9 @@
 // Every named object with its identity (group, kind, namespace, name); a second definition is an error.
 import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { locate } from '../manifests/locate.js';
-import { nameOf, namespaceOf, type Manifest } from '../manifests/manifest.js';
+import { nameOf, namespaceOf, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { isRollout } from '../rollouts/rollout.js';
-import { diagnostic, formatLocation, type Diagnostic } from './diagnostics.js';
-
-export interface Indexed {
-  manifest: Manifest;
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
+import { diagnostic, formatLocation, type Diagnostic } from '../diagnostics/diagnostics.js';
 
 export function indexObjects(manifests: readonly Manifest[], destinationNamespace: string | undefined, diagnostics: Diagnostic[]): Indexed[] {
   const seen = new Map<string, Indexed>();

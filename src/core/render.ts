@@ -7,12 +7,12 @@ import { GUARD_POLICY_API, guardPolicyObjects } from '../canary/guard-policy.js'
 import { isOwnOutput } from '../canary/labels.js';
 import { planMapping, skippedPlan, type MappingPlan } from '../canary/plan-mapping.js';
 import type { FieldEdit } from '../manifests/emit.js';
-import { nameOf, namespaceOf, type KubeObject, type Manifest } from '../manifests/manifest.js';
+import { nameOf, namespaceOf, type Indexed, type KubeObject, type Manifest } from '../manifests/manifest.js';
 import type { LocatedMappingConfig } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
-import { resolveBases, type BaseLookup } from './base-mappings.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { indexObjects, type Indexed } from './object-index.js';
+import { resolveBases, type BaseLookup } from '../canary/base-mappings.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { indexObjects } from './object-index.js';
 
 export type { MappingPlan } from '../canary/plan-mapping.js';
 

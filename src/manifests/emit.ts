@@ -2,7 +2,7 @@
 // objects the plugin means. Untouched objects keep their source text; an edited object is edited in place (comments
 // and layout kept) when its text allows, else written anew, and every such edit is read back to prove it.
 import { isDeepStrictEqual } from 'node:util';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { editDocument, type FieldEdit } from './edit-document.js';
 import { looksLikeJson, readKubernetesStream } from './kubernetes-yaml.js';
 import { isRecord, nameOf, type KubeObject, type Manifest } from './manifest.js';

@@ -1,5 +1,5 @@
 // Offsets in a text → 1-based line and column.
-import type { SourceLocation } from '../core/diagnostics.js';
+import type { SourceLocation } from '../diagnostics/diagnostics.js';
 
 export type Locator = (offset: number) => Required<SourceLocation>;
 

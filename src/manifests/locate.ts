@@ -2,7 +2,7 @@
 // common path keeps no YAML syntax trees in memory; the file is parsed again at most once.
 import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
-import type { SourceLocation } from '../core/diagnostics.js';
+import type { SourceLocation } from '../diagnostics/diagnostics.js';
 import { parseSyntax, syntaxText } from './kubernetes-yaml.js';
 import { lineLocator, type Locator } from './line-index.js';
 import { isRendered, metadataOf, nameOf, type FileOrigin, type KubeObject, type Origin, type SourceFile } from './manifest.js';

@@ -68,6 +68,15 @@ export interface Manifest {
   source?: string;
 }
 
+/** A named object with its identity (group, kind, namespace, name), as the object index lists it. */
+export interface Indexed {
+  manifest: Manifest;
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

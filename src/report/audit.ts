@@ -2,7 +2,7 @@
 // Base Mappings with findings get a block with what is live, what is declared and what to do; clean and skipped ones
 // a line each, so that a clean report stays short.
 import type { AuditEntry, AuditResult, AuditSettings, CloneSafeVerdict, Finding } from '../audit/audit.js';
-import { formatLocation } from '../core/diagnostics.js';
+import { formatLocation } from '../diagnostics/diagnostics.js';
 import { LOGIC_LABELS } from '../rollouts/controller-logic.js';
 import { describeForm } from './explain.js';
 

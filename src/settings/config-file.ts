@@ -1,15 +1,13 @@
 // The app's config file, `.canary-mapping.yaml`: one YAML map whose keys are the keys of the settings table. Every
 // problem becomes a diagnostic at the offending key or value, so the file can be fixed in one pass.
-// The value checks used by the other sources (flags, parameters, env) live here too, so all sources word them alike.
 import type { Node } from 'yaml';
 import * as z from 'zod/mini';
-import type { $ZodIssue, $ZodRawIssue } from 'zod/v4/core';
-import { diagnostic, quoteInput, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
-import { didYouMean } from '../core/nearest-names.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
-import { applicationSettingsSchema, settingKeys, settingsTable, type SettingKey, type Settings } from './table.js';
+import { applicationSettingsSchema, settingKeys, type Settings } from './table.js';
+import { invalidValue, keyPath, settingHint, unknownNameHint, validate, type Issue } from './validation.js';
 
 /** Every setting optional (absent: a lower source decides), plus the per-Mapping entries. */
 /** Built on first use: most apps have no config file, and every render pays for what is built at start-up. */
@@ -28,51 +26,6 @@ export interface ConfigFile {
 
 const MAPPING_KEYS = ['canaryService', 'patches', 'preview'];
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-type Issue = $ZodIssue;
-
-/** Zod's own wording ("Invalid input") does not say what to write; messages written in the table take precedence. */
-function expectedMessage(issue: $ZodRawIssue): string | undefined {
-  if (issue.code === 'invalid_type') {
-    return `expected ${issue.expected === 'array' ? 'a list' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
-  }
-  // Only the mappings record has a key schema.
-  if (issue.code === 'invalid_key') return 'expected the name of a base Mapping (a Kubernetes object name)';
-  if (issue.code === 'invalid_value') {
-    const values = issue.values.map((value) => JSON.stringify(value)).join(', ');
-    return `expected ${issue.values.length > 1 ? 'one of ' : ''}${values}`;
-  }
-  return undefined;
-}
-
-/** Checks a value; keeps one issue per offending value (a value failing a regex also fails later refinements). */
-export function validate(schema: z.ZodMiniType, value: unknown): { data: unknown; issues: Issue[] } {
-  const result = schema.safeParse(value, { error: expectedMessage, reportInput: true });
-  if (result.success) return { data: result.data, issues: [] };
-  const paths = result.error.issues.map((issue) => JSON.stringify(issue.path));
-  return { data: undefined, issues: result.error.issues.filter((_, index) => paths.indexOf(paths[index]!) === index) };
-}
-
-/** `<where>: invalid value "0.9": <what was expected>`. */
-export function invalidValue(where: string, issue: Issue, hint: string | undefined, location?: SourceLocation): Diagnostic {
-  return diagnostic('invalid-setting', `${where}: invalid value ${quoteInput(issue.input)}: ${issue.message}`, location, hint);
-}
-
-/** What a setting accepts, as the hint for a bad value; undefined for a config key that is not a setting. */
-export function settingHint(key: PropertyKey | undefined): string | undefined {
-  return settingKeys.includes(key as SettingKey) ? settingsTable[key as SettingKey].description : undefined;
-}
-
-/** The nearest known names (`did you mean rollouts-version?`); a short list in full; else where the names are listed. */
-export function unknownNameHint(given: string, known: string[]): string {
-  const otherwise = known.length <= 4 ? `expected ${known.join(', ')}` : 'docs/settings.md lists every setting under each of its names';
-  return didYouMean(given, known, otherwise);
-}
-
-/** `exclude[1]`, `mappings.web.canary`: the key path as the user reads it in the file. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  return path.map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index ? '.' : ''}${String(segment)}`)).join('');
-}
 
 /** The node at `path`, or the deepest one that exists on the way (an alias is not followed). */
 function nodeAt(root: Node, path: readonly PropertyKey[]): Node {

@@ -1,7 +1,7 @@
 // The `mappings:` section of `.canary-mapping.yaml`: per base Mapping, the declared canary's URL template, RFC 6902
 // patches on the canary Mapping object, and a preview route.
 import * as z from 'zod/mini';
-import type { SourceLocation } from '../core/diagnostics.js';
+import type { SourceLocation } from '../diagnostics/diagnostics.js';
 
 export const patchOperationSchema = z.strictObject({
   op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),

@@ -1,9 +1,10 @@
 // Merges every source of the settings. Precedence, highest first: command-line flags, ARGOCD_APP_PARAMETERS, PARAM_*,
 // Application env (ARGOCD_ENV_CANARY_MAPPING_*), the config file, the defaults. Every source is checked in full even
 // where a higher one wins, so that a mistake shows now and not on the day the higher source is removed.
-import { diagnostic, inputName, type Diagnostic } from '../core/diagnostics.js';
-import { readParameters, type SourcedValue } from '../cmp/parameters.js';
-import { invalidValue, parseConfigFile, settingHint, unknownNameHint, validate } from './config-file.js';
+import { diagnostic, inputName, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readParameters, type SourcedValue } from './parameters.js';
+import { parseConfigFile } from './config-file.js';
+import { invalidValue, settingHint, unknownNameHint, validate } from './validation.js';
 import type { LocatedMappingConfig } from './mapping-config.js';
 import { applicationSchema, defaultSettings, environmentName, parameterName, type SettingKey, settingKeys, type Settings, settingsTable } from './table.js';
 

@@ -8,11 +8,11 @@
 import { statSync, type Stats } from 'node:fs';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { isRecord, metadataOf, nameOf, type KubeObject, type Manifest, type SourceFile, type Written, type WrittenSource } from '../manifests/manifest.js';
-import { parseManifests, type ParsedManifest } from '../manifests/parse.js';
+import { parseManifests, type ParsedManifest } from '../input/parse.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
-import { fileTooLarge } from '../manifests/load-directory.js';
-import { readTextFile } from '../manifests/read-file.js';
-import { isOutside, resolveEntry } from '../manifests/repository.js';
+import { fileTooLarge } from '../input/load-directory.js';
+import { readTextFile } from '../input/read-file.js';
+import { isOutside, resolveEntry } from '../input/repository.js';
 import type { Limits } from '../settings/limits.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;

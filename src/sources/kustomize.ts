@@ -4,10 +4,10 @@
 import { accessSync, constants, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, isAbsolute, join, posix, relative, resolve } from 'node:path';
-import { diagnostic, type Diagnostic, type SourceLocation } from '../core/diagnostics.js';
+import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import type { Manifest } from '../manifests/manifest.js';
-import { appTooLarge } from '../manifests/load-directory.js';
-import { parseManifests } from '../manifests/parse.js';
+import { appTooLarge } from '../input/load-directory.js';
+import { parseManifests } from '../input/parse.js';
 import type { Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
 import { kustomizeSourceFinder, withSources, wrapperKustomization } from './kustomize-origins.js';

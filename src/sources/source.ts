@@ -3,11 +3,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { HELM_PLUGIN_FILE, HELM_PLUGIN_NAME } from '../cmp/helm-plugin.js';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { fileTooLarge, loadDirectory, type LoadedFile } from '../manifests/load-directory.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { fileTooLarge, loadDirectory, type LoadedFile } from '../input/load-directory.js';
 import type { Manifest } from '../manifests/manifest.js';
-import { parseManifests } from '../manifests/parse.js';
-import { decodeText, type ReadResult } from '../manifests/read-file.js';
+import { parseManifests } from '../input/parse.js';
+import { decodeText, type ReadResult } from '../input/read-file.js';
 import type { Limit, Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
 import { kustomizationIn } from './kustomize-origins.js';

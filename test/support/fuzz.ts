@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readKubernetesStream } from '../../src/manifests/kubernetes-yaml.js';
-import { runCli, type CliResult } from '../../src/cli/main.js';
+import type { CliResult } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
 import { repoRoot } from './repo.js';
 
 /** xorshift32: small, fast and good enough to pick mutations; never seeded with 0. */

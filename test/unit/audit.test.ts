@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { audit, type AuditEntry, type AuditSettings } from '../../src/audit/audit.js';
-import { parseManifests } from '../../src/manifests/parse.js';
+import { parseManifests } from '../../src/input/parse.js';
 
 const defaults: AuditSettings = { rolloutsVersion: 'any', ambassadorApiVersion: 'getambassador.io/v2' };
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderStream, type FieldEdit } from '../../src/manifests/emit.js';
 import type { Manifest } from '../../src/manifests/manifest.js';
-import { parseManifests } from '../../src/manifests/parse.js';
+import { parseManifests } from '../../src/input/parse.js';
 import { argoObjects } from '../support/argo-reading.js';
 
 function manifests(text: string): Manifest[] {

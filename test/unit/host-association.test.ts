@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hostGlobsOverlap, hostsStrandingCopy, isHostKind, selectorMatches } from '../../src/ambassador/host-association.js';
-import type { Indexed } from '../../src/core/object-index.js';
-import type { KubeObject } from '../../src/manifests/manifest.js';
+import type { Indexed, KubeObject } from '../../src/manifests/manifest.js';
 
 function host(name: string, spec: Record<string, unknown>, apiVersion = 'getambassador.io/v3alpha1'): Indexed {
   const object: KubeObject = { apiVersion, kind: 'Host', metadata: { name, namespace: 'ambassador' }, spec };

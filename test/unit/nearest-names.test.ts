@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { didYouMean, nearestNames } from '../../src/core/nearest-names.js';
+import { didYouMean, nearestNames } from '../../src/diagnostics/nearest-names.js';
 
 describe('nearest names', () => {
   const known = ['--rollouts-version', '--max-depth', '--max-documents', '--strategy'];

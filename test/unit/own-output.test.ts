@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { render } from '../../src/core/render.js';
-import { parseManifests } from '../../src/manifests/parse.js';
+import { parseManifests } from '../../src/input/parse.js';
 import { defaultSettings, type Settings } from '../../src/settings/table.js';
 
 const ROLLOUT = `apiVersion: argoproj.io/v1alpha1

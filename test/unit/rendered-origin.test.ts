@@ -2,11 +2,11 @@
 // line of the rendered stream; a Mapping the renderer renamed away from a Rollout's reference is named as such.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDiagnostic, formatLocation } from '../../src/core/diagnostics.js';
+import { formatDiagnostic, formatLocation } from '../../src/diagnostics/diagnostics.js';
 import { render } from '../../src/core/render.js';
 import { locate } from '../../src/manifests/locate.js';
 import { renaming, type Manifest, type RenderedOrigin } from '../../src/manifests/manifest.js';
-import { parseManifests } from '../../src/manifests/parse.js';
+import { parseManifests } from '../../src/input/parse.js';
 import { defaultSettings } from '../../src/settings/table.js';
 
 function parse(path: string, text: string) {

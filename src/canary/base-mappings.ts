@@ -2,17 +2,16 @@
 // Mappings it can find, a base it can copy without silently serving stable, no canary name already taken.
 import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { rejection } from '../ambassador/api-conversion.js';
-import { checkService, isServiceName, type ServiceUrl } from '../ambassador/service-url.js';
+import { checkService, isServiceName, type ServiceCheck, type ServiceUrl } from '../ambassador/service-url.js';
 import { describeHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
-import { isOwnOutput, SKIP_ANNOTATION } from '../canary/labels.js';
+import { isOwnOutput, SKIP_ANNOTATION } from './labels.js';
 import { locate } from '../manifests/locate.js';
-import { getPath, metadataOf, renaming, type Manifest } from '../manifests/manifest.js';
+import { getPath, metadataOf, renaming, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
 import type { RolloutServices } from '../rollouts/clone-emulation.js';
-import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
+import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH, type AmbassadorRouting } from '../rollouts/rollout.js';
 import type { Settings } from '../settings/table.js';
-import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from './diagnostics.js';
-import type { Indexed } from './object-index.js';
+import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 
 export interface BaseContext {
   rollout: Indexed;
@@ -43,49 +42,58 @@ export interface BaseLookup {
   diagnostics: Diagnostic[];
 }
 
+export type RoutingProblem = 'stableService-missing' | 'canaryService-missing' | 'canaryService-not-bare' | 'mappings-invalid';
+
+/** What keeps the controller from copying any base of this routing, in the order the fields are checked. */
+export function routingProblems(routing: AmbassadorRouting): RoutingProblem[] {
+  const named = (value: unknown): value is string => typeof value === 'string' && value !== '';
+  const { mappings, stableService, canaryService } = routing;
+  const problems: RoutingProblem[] = [];
+  if (!named(stableService)) problems.push('stableService-missing');
+  if (!named(canaryService)) problems.push('canaryService-missing');
+  else if (!isServiceName(canaryService)) problems.push('canaryService-not-bare');
+  if (!Array.isArray(mappings) || mappings.length === 0 || !mappings.every(named)) problems.push('mappings-invalid');
+  return problems;
+}
+
+function routingDiagnostic(problem: RoutingProblem, rollout: Indexed, routing: AmbassadorRouting): Diagnostic {
+  const at = (path: readonly (string | number)[], key = false) => locate(rollout.manifest.origin, path, { key });
+  const who = `Rollout ${rollout.namespace}/${rollout.name}`;
+  if (problem === 'canaryService-not-bare') {
+    return diagnostic(
+      'canary-service-not-bare',
+      `${who}: canaryService \`${String(routing.canaryService)}\` must be a bare Service name in the Rollout's namespace (lower-case letters, digits and -, at most 63)`,
+      at([...CANARY_PATH, 'canaryService']),
+      'write only the Service name; the Service must live in the namespace of the Rollout',
+    );
+  }
+  if (problem === 'mappings-invalid') {
+    return diagnostic(
+      'rollout-mappings-invalid',
+      `${who}: trafficRouting.ambassador.mappings must be a non-empty list of Mapping names`,
+      at(MAPPINGS_PATH),
+      'list the names of the base Mappings in the namespace of the Rollout',
+    );
+  }
+  const field = problem === 'stableService-missing' ? 'stableService' : 'canaryService';
+  return diagnostic(
+    'rollout-service-missing',
+    `${who} routes through Ambassador but has no ${field}`,
+    at(CANARY_PATH, true),
+    `set spec.strategy.canary.${field} to the name of the ${field === 'stableService' ? 'stable' : 'canary'} Service; the controller needs both to copy the Mapping`,
+  );
+}
+
 function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutServices; names?: string[] } {
   const routing = ambassadorRoutingOf(rollout.manifest.object);
   if (!routing) return {};
-  const at = (path: readonly (string | number)[], key = false) => locate(rollout.manifest.origin, path, { key });
-  const who = `Rollout ${rollout.namespace}/${rollout.name}`;
-  const problems = (['stableService', 'canaryService'] as const).filter((field) => {
-    const value = routing[field];
-    if (typeof value === 'string' && value !== '') return false;
-    lookup.diagnostics.push(
-      diagnostic(
-        'rollout-service-missing',
-        `${who} routes through Ambassador but has no ${field}`,
-        at(CANARY_PATH, true),
-        `set spec.strategy.canary.${field} to the name of the ${field === 'stableService' ? 'stable' : 'canary'} Service; the controller needs both to copy the Mapping`,
-      ),
-    );
-    return true;
-  });
-  const { mappings: names, stableService, canaryService } = routing;
-  if (typeof canaryService === 'string' && canaryService !== '' && !isServiceName(canaryService)) {
-    lookup.diagnostics.push(
-      diagnostic(
-        'canary-service-not-bare',
-        `${who}: canaryService \`${canaryService}\` must be a bare Service name in the Rollout's namespace (lower-case letters, digits and -, at most 63)`,
-        at([...CANARY_PATH, 'canaryService']),
-        'write only the Service name; the Service must live in the namespace of the Rollout',
-      ),
-    );
-    problems.push('canaryService');
-  }
-  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n !== '')) {
-    lookup.diagnostics.push(
-      diagnostic(
-        'rollout-mappings-invalid',
-        `${who}: trafficRouting.ambassador.mappings must be a non-empty list of Mapping names`,
-        at(MAPPINGS_PATH),
-        'list the names of the base Mappings in the namespace of the Rollout',
-      ),
-    );
-    return {};
-  }
+  const problems = routingProblems(routing);
+  lookup.diagnostics.push(...problems.map((problem) => routingDiagnostic(problem, rollout, routing)));
   if (problems.length > 0) return {};
-  return { services: { stableService: stableService as string, canaryService: canaryService as string, namespace: rollout.namespace }, names };
+  return {
+    services: { stableService: routing.stableService as string, canaryService: routing.canaryService as string, namespace: rollout.namespace },
+    names: routing.mappings as string[],
+  };
 }
 
 /**
@@ -188,16 +196,20 @@ function renamedMapping(mappings: readonly Indexed[], writtenName: string, names
   return mapping && renamed ? { ...renamed, name: mapping.name, at: locate(mapping.manifest.origin) } : undefined;
 }
 
+/** The skip annotation as written: "true" skips, absent or "false" keeps, anything else is invalid. */
+export function skipOf(base: Indexed): 'skip' | 'keep' | { invalid: unknown } {
+  const value = getPath(metadataOf(base.manifest.object).annotations, [SKIP_ANNOTATION]);
+  return value === 'true' ? 'skip' : value === undefined || value === 'false' ? 'keep' : { invalid: value };
+}
+
 /** Whether the base carries skip: "true"; any value other than "true" or "false" is reported. */
 function isSkipped(base: Indexed, diagnostics: Diagnostic[]): boolean {
-  const annotations = metadataOf(base.manifest.object).annotations;
-  const value = getPath(annotations, [SKIP_ANNOTATION]);
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
+  const skip = skipOf(base);
+  if (typeof skip === 'string') return skip === 'skip';
   diagnostics.push(
     diagnostic(
       'skip-invalid',
-      `annotation ${SKIP_ANNOTATION} of Mapping ${base.namespace}/${base.name} is ${JSON.stringify(value)}; expected "true" or "false"`,
+      `annotation ${SKIP_ANNOTATION} of Mapping ${base.namespace}/${base.name} is ${JSON.stringify(skip.invalid)}; expected "true" or "false"`,
       locate(base.manifest.origin, ['metadata', 'annotations', SKIP_ANNOTATION]),
       'set it to "true" to leave this Mapping and its canary alone, or remove it',
     ),
@@ -242,6 +254,40 @@ function sharedCanaryName(base: Indexed, canaryName: string, lookup: BaseLookup)
   return true;
 }
 
+/** Why neither Emissary nor the controller can use a base's upstream; a refused `tls` is named even without a service. */
+export type BaseProblem =
+  | { problem: 'service-missing'; refusal?: string }
+  | { problem: 'tls-invalid'; refusal: string; tls: unknown }
+  | { problem: 'service-invalid'; message: string; hint: string };
+
+/** A base's spec.service and spec.tls as the API server and Emissary read them: generate and audit read bases alike. */
+export function readBase(base: Indexed, namespace: string, setup: EmissarySetup): ({ ok: true; service: string; tls: unknown; parsed: ServiceCheck & { ok: true } }) | ({ ok: false } & BaseProblem) {
+  const { apiVersion } = base.manifest.object;
+  const service = getPath(base.manifest.object, ['spec', 'service']);
+  const tls = getPath(base.manifest.object, ['spec', 'tls']);
+  const refusal = rejection(apiVersion, { tls });
+  if (typeof service !== 'string') return { ok: false, problem: 'service-missing', ...(refusal ? { refusal } : {}) };
+  if (refusal) return { ok: false, problem: 'tls-invalid', refusal, tls };
+  const parsed = checkService(apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, namespace, setup);
+  if (!parsed.ok) return { ok: false, problem: 'service-invalid', message: parsed.problem, hint: parsed.hint };
+  return { ok: true, service, tls, parsed };
+}
+
+function baseDiagnostic(read: BaseProblem, base: Indexed): Diagnostic {
+  const at = (path: readonly string[]) => locate(base.manifest.origin, path);
+  const { apiVersion } = base.manifest.object;
+  if (read.problem === 'service-missing') {
+    return diagnostic('service-missing', `base Mapping ${base.name} has no spec.service`, at(['spec']), 'set spec.service to the stable Service URL, e.g. https://identity:443');
+  }
+  if (read.problem === 'service-invalid') return diagnostic('service-invalid', `base Mapping ${base.name}: ${read.message}`, at(['spec', 'service']), read.hint);
+  return diagnostic(
+    'tls-invalid',
+    `base Mapping ${base.name}: ${read.refusal} (${JSON.stringify(read.tls)}): the API server refuses the Mapping, so there is neither a base nor a canary`,
+    at(['spec', 'tls']),
+    `in ${apiVersion}, tls only names a TLSContext: write https:// in spec.service to originate TLS, or use getambassador.io/v2 for tls: true`,
+  );
+}
+
 function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, lookup: BaseLookup): BaseContext | undefined {
   const { diagnostics } = lookup;
   const at = (path: readonly string[]) => locate(base.manifest.origin, path);
@@ -251,8 +297,7 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
   const refused = existing && !(lookup.settings.strategy === 'guarded' && isOwnOutput(existing.manifest.object, { guarded: true }));
   if (refused) diagnostics.push(committedCanary(existing, base, lookup.settings.strategy));
   const collides = sharedCanaryName(base, canaryName, lookup);
-  const spec = getPath(base.manifest.object, ['spec']);
-  const weight = getPath(spec, ['weight']);
+  const weight = getPath(base.manifest.object, ['spec', 'weight']);
   const weighted = weight !== undefined && weight !== 0;
   if (weighted) {
     diagnostics.push(
@@ -264,30 +309,12 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
       ),
     );
   }
-  const service = getPath(spec, ['service']);
-  if (typeof service !== 'string') {
-    diagnostics.push(diagnostic('service-missing', `base Mapping ${base.name} has no spec.service`, at(['spec']), 'set spec.service to the stable Service URL, e.g. https://identity:443'));
+  const read = readBase(base, rollout.namespace, lookup.setup);
+  if (!read.ok) {
+    diagnostics.push(baseDiagnostic(read, base));
     return undefined;
   }
-  const tls = getPath(spec, ['tls']);
-  const { apiVersion } = base.manifest.object;
-  const tlsRefusal = rejection(apiVersion, { tls });
-  if (tlsRefusal) {
-    diagnostics.push(
-      diagnostic(
-        'tls-invalid',
-        `base Mapping ${base.name}: ${tlsRefusal} (${JSON.stringify(tls)}): the API server refuses the Mapping, so there is neither a base nor a canary`,
-        at(['spec', 'tls']),
-        `in ${apiVersion}, tls only names a TLSContext: write https:// in spec.service to originate TLS, or use getambassador.io/v2 for tls: true`,
-      ),
-    );
-    return undefined;
-  }
-  const parsed = checkService(apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, rollout.namespace, lookup.setup);
-  if (!parsed.ok) {
-    diagnostics.push(diagnostic('service-invalid', `base Mapping ${base.name}: ${parsed.problem}`, at(['spec', 'service']), parsed.hint));
-    return undefined;
-  }
+  const { service, tls, parsed } = read;
   const stable = parsed.upstream;
   if (stable.host.kind !== 'service' || stable.host.name !== services.stableService || stable.host.namespace !== rollout.namespace) {
     diagnostics.push(

@@ -1,10 +1,10 @@
 // YAML or JSON text → Kubernetes objects with their origin, read exactly as Argo CD reads them (kubernetes-yaml.ts),
 // plus the checks where the plugin is stricter on purpose. Pure: no file system access.
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { defaultLimits, limitNote, raiseLimitHint, type LimitKey, type Limits } from '../settings/limits.js';
-import { readKubernetesStream, type ReadProblem } from './kubernetes-yaml.js';
-import { lineLocator, type Locator } from './line-index.js';
-import { type FileOrigin, type KubeObject, type Manifest, type SourceFile } from './manifest.js';
+import { readKubernetesStream, type ReadProblem } from '../manifests/kubernetes-yaml.js';
+import { lineLocator, type Locator } from '../manifests/line-index.js';
+import { type FileOrigin, type KubeObject, type Manifest, type SourceFile } from '../manifests/manifest.js';
 
 /** A manifest read from a file: its origin is always a position in that file. */
 export type ParsedManifest = Manifest & { origin: FileOrigin };

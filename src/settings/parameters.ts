@@ -2,9 +2,9 @@
 // array ARGOCD_APP_PARAMETERS and as PARAM_<NAME> (a string) or PARAM_<NAME>_<i> (array items) variables. This reads
 // both into raw values and checks their shape; resolveSettings validates the values like those of every other source.
 import * as z from 'zod/mini';
-import { diagnostic, inputName, quoteInput, type Diagnostic } from '../core/diagnostics.js';
-import { keyPath, unknownNameHint, validate } from '../settings/config-file.js';
-import { paramVariableName, parameterName, settingKeys, settingsTable, type SettingKey } from '../settings/table.js';
+import { diagnostic, inputName, quoteInput, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { keyPath, unknownNameHint, validate } from './validation.js';
+import { paramVariableName, parameterName, settingKeys, settingsTable, type SettingKey } from './table.js';
 
 /** A value as a source gave it, before validation; `source` names where it came from in diagnostics. */
 export interface SourcedValue {

@@ -3,10 +3,10 @@
 // and every file goes through readTextFile's checks.
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { limitNote, raiseLimitHint, type Limit } from '../settings/limits.js';
-import { compileGlobs } from './glob.js';
-import type { SourceFile } from './manifest.js';
+import { compileGlobs } from '../manifests/glob.js';
+import type { SourceFile } from '../manifests/manifest.js';
 import { formatBytes, notAFile, readTextFile, unreadable } from './read-file.js';
 import { resolveEntry, type EntryKind } from './repository.js';
 

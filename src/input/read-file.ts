@@ -3,8 +3,8 @@
 // are UTF-8; a lenient decode would render replacement characters into the cluster).
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
-import { lineLocator } from './line-index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { lineLocator } from '../manifests/line-index.js';
 
 export type ReadResult = { text: string } | { problem: Diagnostic };
 

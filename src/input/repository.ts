@@ -4,7 +4,7 @@
 // Git work tree, or the app directory itself when there is none.
 import { existsSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { diagnostic, type Diagnostic } from '../core/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { notAFile, readTextFile, unreadable, type ReadOptions, type ReadResult } from './read-file.js';
 
 export function repositoryRoot(appDirectory: string, sourcePath: string | undefined): string {
