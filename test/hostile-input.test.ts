@@ -107,7 +107,7 @@ describe('limits: each stops hostile input quickly with an error that names the 
     assertFails(binary, 'not-utf8', /^<stdin>:7:1: error\[not-utf8\]/m);
   });
 
-  it('max-documents counts across files and in both readers, and a raised limit renders a large app', async () => {
+  it('max-documents counts across files, with LF and CRLF line ends, and a raised limit renders a large app', async () => {
     const docs = (file: string, count: number, eol = '\n') => Array.from({ length: count }, (_, i) => `---\n${configMap(`${file}${i}`)}`).join('').replaceAll('\n', eol);
     for (const eol of ['\n', '\r\n']) {
       const dir = tree({ 'a.yaml': docs('a', 3, eol), 'b.yaml': docs('b', 2, eol), 'c.yaml': docs('c', 1, eol) });
