@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { editDocument, type FieldEdit } from './edit-document.js';
-import { looksLikeJson, readKubernetesStream } from './kubernetes-yaml.js';
+import { looksLikeJson, readKubernetesStream, UNBOUNDED } from './kubernetes-yaml.js';
 import { isRecord, nameOf, type KubeObject, type Manifest } from './manifest.js';
 import { UnwritableValue, writeYaml } from './write-yaml.js';
 
@@ -34,11 +34,9 @@ export interface StreamChanges {
   trailing: readonly KubeObject[];
 }
 
-const NO_LIMITS = { maxDepth: Infinity, maxAliases: Infinity, maxExpandedSize: Infinity };
-
 /** Whether `text` is one document that Kubernetes reads as exactly `object`. */
 function readsAs(text: string, object: KubeObject): boolean {
-  const reading = readKubernetesStream(text, NO_LIMITS);
+  const reading = readKubernetesStream(text, UNBOUNDED);
   return reading.problems.length === 0 && reading.objects.length === 1 && isDeepStrictEqual(reading.objects[0]!.value, object);
 }
 

@@ -38,6 +38,9 @@ export interface ReadLimits {
   maxDocuments?: number;
 }
 
+/** Only the bounds of Kubernetes' own reader: for reading back what the plugin writes, and for tests. */
+export const UNBOUNDED: ReadLimits = { maxDepth: 20000, maxAliases: Infinity, maxExpandedSize: Infinity };
+
 /** One object as Argo CD reads it. */
 export interface ReadObject {
   value: Record<string, unknown>;
@@ -507,7 +510,7 @@ function excessiveAliasing(decodes: number, aliasDecodes: number): boolean {
 }
 
 /** One YAML document's value as Kubernetes reads it, or the problem that stops it. */
-export function readYamlDocument(
+function readYamlDocument(
   text: string,
   offset: number,
   limits: ReadLimits,

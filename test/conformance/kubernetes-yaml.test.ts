@@ -1,11 +1,9 @@
 // The plugin's reader against what Argo CD's own code made of several hundred tricky streams (see README.md here).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readKubernetesStream, type ReadLimits } from '../../src/manifests/kubernetes-yaml.js';
+import { readAsArgoCd } from '../support/argo-reading.js';
 import { conformanceLines, type Result } from '../support/conformance.js';
 
-/** Limits far above Argo CD's, so that only its own rules decide. */
-const generous: ReadLimits = { maxDepth: 20000, maxAliases: 1e9, maxExpandedSize: 1e12 };
 
 /** Keys sorted, as Go writes maps; -0 as 0. */
 function canonical(value: unknown): unknown {
@@ -18,7 +16,8 @@ function canonical(value: unknown): unknown {
 
 /** What the plugin's reader makes of a plugin's stdout, along Argo CD's path (the cmp-server trims one newline). */
 export function argoReading(stdout: string): Result {
-  const read = readKubernetesStream(stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout, generous);
+  // Only Kubernetes' own bounds, so that only its rules decide.
+  const read = readAsArgoCd(stdout);
   if (read.problems.length > 0) return { error: read.problems.map((p) => `${p.code}: ${p.message}`).join('; '), stage: 'plugin' };
   return { objects: read.objects.map((o) => canonical(o.value)) };
 }

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readKubernetesStream } from '../../src/manifests/kubernetes-yaml.js';
+import { readAsArgoCd } from './argo-reading.js';
 import type { CliResult } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { repoRoot } from './repo.js';
@@ -309,9 +309,7 @@ export function violation(result: CliResult): string | undefined {
   if (result.exitCode === 0) {
     if (result.stderr !== '') return 'exit 0 with something on stderr';
     if (result.stdout.trim() === '') return 'exit 0 with empty output (Argo CD would prune the app)';
-    // As Argo CD reads it (it trims one final line break first).
-    const stdout = result.stdout.endsWith('\n') ? result.stdout.slice(0, -1) : result.stdout;
-    const reading = readKubernetesStream(stdout, { maxDepth: 20000, maxAliases: Infinity, maxExpandedSize: Infinity });
+    const reading = readAsArgoCd(result.stdout);
     if (reading.problems.length > 0) return `exit 0 with output Argo CD cannot read: ${reading.problems[0]!.message}`;
     if (reading.objects.length === 0) return 'exit 0 with output Argo CD reads as no objects (it would prune the app)';
     for (const { value } of reading.objects) {

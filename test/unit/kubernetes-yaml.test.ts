@@ -2,12 +2,10 @@
 // checked in test/conformance).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readKubernetesStream } from '../../src/manifests/kubernetes-yaml.js';
-
-const UNLIMITED = { maxDepth: 20000, maxAliases: Infinity, maxExpandedSize: Infinity };
+import { readKubernetesStream, UNBOUNDED } from '../../src/manifests/kubernetes-yaml.js';
 
 function read(text: string): { value?: Record<string, unknown>; problem?: string } {
-  const reading = readKubernetesStream(text, UNLIMITED);
+  const reading = readKubernetesStream(text, UNBOUNDED);
   if (reading.problems.length > 0) return { problem: reading.problems[0]!.code };
   return { value: reading.objects[0]!.value };
 }

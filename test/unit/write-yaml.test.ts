@@ -4,16 +4,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readKubernetesStream } from '../../src/manifests/kubernetes-yaml.js';
+import { readKubernetesStream, UNBOUNDED } from '../../src/manifests/kubernetes-yaml.js';
 import { inlineText, UnwritableValue, writeYaml } from '../../src/manifests/write-yaml.js';
 import { conformanceLines } from '../support/conformance.js';
 import { argoObjects } from '../support/argo-reading.js';
 import { repoRoot } from '../support/repo.js';
 
-const UNLIMITED = { maxDepth: 20000, maxAliases: Infinity, maxExpandedSize: Infinity };
-
 function readBack(text: string): unknown[] {
-  const reading = readKubernetesStream(text, UNLIMITED);
+  const reading = readKubernetesStream(text, UNBOUNDED);
   assert.deepEqual(reading.problems, [], `reads back:\n${text.slice(0, 400)}`);
   return reading.objects.map((object) => object.value);
 }
