@@ -173,9 +173,10 @@ describe('clone-safe refuses exactly when no safe form exists (rollouts-canary.j
       const rollout = { stableService: input.stableService, canaryService: input.canaryService, namespace };
       const declared = derivedCanary({ base: checked.url, stable: checked.upstream, rollout: { name: 'r', ...rollout }, mapping: 'm', setup });
       assert.deepEqual(upstreamTuple(declared.upstream), line.declared.emissary.upstream, 'the declared canary');
+      const stableHosts = [checked.upstream.host];
       for (const [versions, logics] of Object.entries(TARGETS)) {
         const solve = (legacyTlsContext: string) =>
-          solveCloneSafe({ apiVersion: input.apiVersion, service: input.service, tls: input.tls, rollout, declared, logics, controllerApiVersion: input.controllerApiVersion, legacyTlsContext, setup });
+          solveCloneSafe({ apiVersion: input.apiVersion, service: input.service, tls: input.tls, rollout, declared, stableHosts, logics, controllerApiVersion: input.controllerApiVersion, legacyTlsContext, setup });
         const found = solve('');
         assert.equal(found.ok, line.safe_form_exists[versions], `${versions}: a safe form exists`);
         // legacy-tls-context only widens the search.

@@ -54,6 +54,11 @@ export function readMappingUpstream(apiVersion: string, spec: UpstreamSpec, name
   return { ...withContexts, ...(without ? { withoutUnseenContexts: without } : {}) };
 }
 
+/** Emissary originates TLS for it only if a TLSContext it names exists, and the render holds none of that name. */
+export function tlsOnlyThroughUnseenContext(read: MappingUpstream): boolean {
+  return read.upstream?.tls === true && read.withoutUnseenContexts?.tls !== true;
+}
+
 export function describeHost(host: UpstreamHost): string {
   switch (host.kind) {
     case 'service':
@@ -76,23 +81,70 @@ export function describeUnusable(read: Pick<MappingUpstream, 'errorText'>): stri
   return read.errorText.length > 0 ? `an upstream Emissary ignores (${read.errorText.join('; ')})` : 'an upstream Emissary ignores';
 }
 
-/** How `actual` differs from `expected` (TLS, host, port; not the context), in words a user can act on. */
-export function upstreamDifferences(actual: MappingUpstream | Upstream, expected: Upstream): string[] {
+/**
+ * How a canary's upstream differs from the one it should have, as data: generate and explain phrase it one way, audit
+ * another, but all three see the same differences. The codes are audit's finding codes.
+ */
+export type UpstreamDifference =
+  /** Emissary routes nothing for it. */
+  | { code: 'canary-unparseable'; read: Pick<MappingUpstream, 'errors' | 'errorText'> }
+  | { code: 'lost-scheme' }
+  | { code: 'unexpected-tls' }
+  /** It dials a host that serves stable: `stable` is the index in the stable hosts given (the base's, then the stableService). */
+  | { code: 'points-at-stable'; actual: UpstreamHost; expected?: UpstreamHost; stable: number }
+  | { code: 'wrong-namespace'; actual: UpstreamHost & { kind: 'service' }; expected: UpstreamHost & { kind: 'service' } }
+  | { code: 'wrong-service'; actual: UpstreamHost; expected: UpstreamHost }
+  | { code: 'wrong-port'; actual: number; expected: number };
+
+/**
+ * How `actual` differs from `expected` (TLS, host, port; not the context), in that order. A host among `stable` is
+ * named as such first; without `expected` (nobody knows the declared canary), that is the only difference looked for.
+ */
+export function differencesOf(actual: MappingUpstream | Upstream, expected: Upstream | undefined, stable: readonly UpstreamHost[] = []): UpstreamDifference[] {
   const read: MappingUpstream = 'errors' in actual ? actual : { upstream: actual, errors: [], errorText: [] };
   const a = read.upstream;
-  if (!a) return [describeUnusable(read)];
-  const differences: string[] = [];
-  if (a.tls !== expected.tls) differences.push(a.tls ? 'with TLS' : 'without TLS');
-  if (!sameHost(a.host, expected.host)) {
-    const e = expected.host;
-    if (a.host.kind === 'service' && e.kind === 'service' && a.host.name === e.name) {
-      differences.push(`in ${a.host.namespace === EMISSARY_NAMESPACE ? "Emissary's own namespace" : `namespace ${a.host.namespace}`} instead of ${e.namespace}`);
-    } else {
-      differences.push(`pointing at ${describeHost(a.host)} instead of ${describeHost(e)}`);
-    }
+  if (!a) return [{ code: 'canary-unparseable', read }];
+  const found: UpstreamDifference[] = [];
+  if (expected && a.tls !== expected.tls) found.push({ code: a.tls ? 'unexpected-tls' : 'lost-scheme' });
+  if (!expected || !sameHost(a.host, expected.host)) {
+    const servesStable = stable.findIndex((host) => sameHost(host, a.host));
+    const e = expected?.host;
+    if (servesStable >= 0) found.push({ code: 'points-at-stable', actual: a.host, ...(e ? { expected: e } : {}), stable: servesStable });
+    else if (a.host.kind === 'service' && e?.kind === 'service' && a.host.name === e.name) found.push({ code: 'wrong-namespace', actual: a.host, expected: e });
+    else if (e) found.push({ code: 'wrong-service', actual: a.host, expected: e });
   }
-  if (a.port !== expected.port) differences.push(`on port ${a.port} instead of ${expected.port}`);
-  return differences;
+  if (expected && a.port !== expected.port) found.push({ code: 'wrong-port', actual: a.port, expected: expected.port });
+  return found;
+}
+
+/** A difference in the words generate and explain use: a phrase after "the canary would be created …". */
+export function describeDifference(difference: UpstreamDifference): string {
+  switch (difference.code) {
+    case 'canary-unparseable':
+      return describeUnusable(difference.read);
+    case 'lost-scheme':
+      return 'without TLS';
+    case 'unexpected-tls':
+      return 'with TLS';
+    case 'wrong-namespace': {
+      const { actual, expected } = difference;
+      return `in ${actual.namespace === EMISSARY_NAMESPACE ? "Emissary's own namespace" : `namespace ${actual.namespace}`} instead of ${expected.namespace}`;
+    }
+    case 'points-at-stable':
+    case 'wrong-service': {
+      const { actual, expected } = difference;
+      if (!expected) return `pointing at ${describeHost(actual)}, which serves stable`;
+      const namesake = actual.kind === 'service' && expected.kind === 'service' && actual.name === expected.name;
+      return namesake ? describeDifference({ code: 'wrong-namespace', actual, expected }) : `pointing at ${describeHost(actual)} instead of ${describeHost(expected)}`;
+    }
+    case 'wrong-port':
+      return `on port ${difference.actual} instead of ${difference.expected}`;
+  }
+}
+
+/** How `actual` differs from `expected`, in words a user can act on. */
+export function upstreamDifferences(actual: MappingUpstream | Upstream, expected: Upstream): string[] {
+  return differencesOf(actual, expected).map(describeDifference);
 }
 
 export function sameUpstream(a: MappingUpstream | Upstream, b: Upstream): boolean {

@@ -5,19 +5,20 @@ import { describeSelector, hostsStrandingCopy, isHostKind, labelsOf, selectorMat
 import { groupOf, isMappingKind, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { splitService } from '../ambassador/service-url.js';
-import { describeHost, readMappingUpstream, sameHost, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamHost } from '../ambassador/upstream.js';
+import { describeHost, differencesOf, readMappingUpstream, tlsOnlyThroughUnseenContext, type EmissarySetup, type MappingUpstream, type UpstreamDifference, type UpstreamHost } from '../ambassador/upstream.js';
 import { declarationContextOf, declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { CANARY_SERVICE_ANNOTATION, GUARD_LABEL } from '../canary/labels.js';
-import { baseSolverInput, solveBase, uncopyable } from '../canary/plan-mapping.js';
+import { planCopies, uncopyable, type CopyPlan } from '../canary/plan-mapping.js';
+import { predict, type Prediction } from '../canary/clone-safe-solver.js';
 import { formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
-import { lookUpBase, mappingsNamed, readBase, routingProblems, skipOf } from '../canary/base-mappings.js';
+import { lookUpBase, mappingsNamed, readBase, routingOf, skipOf } from '../canary/base-mappings.js';
 import { indexObjects } from '../core/object-index.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
-import { describeEmulatedCanary, emulateCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
+import { describeEmulatedCanary, stableServiceHost, type RolloutServices } from '../rollouts/clone-emulation.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
-import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
+import { CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
 
 /** How a canary, live or as a controller would create it, differs from the declared canary. */
 export type Difference =
@@ -120,49 +121,50 @@ interface Observed {
   text: string;
 }
 
-/** Which other host a canary dials: stable (`stable` holds what the base dials, then the stableService), or not the declared one. */
-function hostDifference(written: string, host: UpstreamHost, declared: Upstream | undefined, stable: readonly UpstreamHost[]): Observed | undefined {
-  const servesStable = stable.findIndex((candidate) => sameHost(candidate, host));
-  if (servesStable >= 0) {
-    const which = servesStable === 0 ? 'the upstream of the base' : "the Rollout's stableService";
-    return { code: 'points-at-stable', text: `dials ${describeHost(host)}, ${which}: the canary's share of the traffic goes to stable pods` };
+/** A difference between a canary and the declared one (typed by the shared model), as audit words it: "the canary …". */
+function observed(difference: UpstreamDifference, written: string): Observed {
+  switch (difference.code) {
+    case 'canary-unparseable':
+      return { code: difference.code, text: `has a service Emissary routes nothing for: ${difference.read.errorText.join('; ')}` };
+    case 'unexpected-tls':
+      return { code: difference.code, text: 'originates TLS, but the declared canary speaks plain HTTP' };
+    case 'lost-scheme':
+      return { code: difference.code, text: 'speaks plain HTTP, but the declared canary originates TLS' };
+    case 'points-at-stable': {
+      const which = difference.stable === 0 ? 'the upstream of the base' : "the Rollout's stableService";
+      return { code: difference.code, text: `dials ${describeHost(difference.actual)}, ${which}: the canary's share of the traffic goes to stable pods` };
+    }
+    case 'wrong-namespace': {
+      const { actual, expected } = difference;
+      const text = written.includes('.')
+        ? `dials namespace ${actual.namespace} instead of ${expected.namespace}`
+        : `names no namespace, so Emissary looks for Service ${actual.name} in ${actual.namespace}, the Mapping's namespace, instead of ${expected.namespace}`;
+      return { code: difference.code, text };
+    }
+    case 'wrong-service':
+      return { code: difference.code, text: `dials ${describeHost(difference.actual)} instead of ${describeHost(difference.expected)}` };
+    case 'wrong-port':
+      return { code: difference.code, text: `dials port ${difference.actual} instead of ${difference.expected}` };
   }
-  if (!declared) return undefined;
-  if (host.kind === 'service' && declared.host.kind === 'service' && host.name === declared.host.name) {
-    const text = written.includes('.')
-      ? `dials namespace ${host.namespace} instead of ${declared.host.namespace}`
-      : `names no namespace, so Emissary looks for Service ${host.name} in ${host.namespace}, the Mapping's namespace, instead of ${declared.host.namespace}`;
-    return { code: 'wrong-namespace', text };
-  }
-  return { code: 'wrong-service', text: `dials ${describeHost(host)} instead of ${describeHost(declared.host)}` };
 }
 
-/** How a canary's upstream differs from the declared one, in the words users search for; without one, only stable. */
-function compare(service: unknown, tls: unknown, read: MappingUpstream | undefined, declared: Upstream | undefined, lookup: Lookup, stable: readonly UpstreamHost[]): Observed[] {
-  if (typeof service !== 'string' || !read) return [{ code: 'canary-unparseable', text: 'has no spec.service' }];
-  // With the live TLSContexts in the input, a context that is not among them is missing in the cluster.
-  const contextMissing = lookup.tlsContexts.length > 0 && read.upstream?.tls === true && read.withoutUnseenContexts?.tls !== true;
-  if (contextMissing) {
-    const text = `originates TLS only through TLSContext ${String(tls)}, which is not among the live TLSContexts (${lookup.tlsContexts.join(', ')}): Emissary speaks plain HTTP to it`;
+/**
+ * What is wrong with a canary (live, or a controller's copy read by Emissary), from the shared difference model; a
+ * TLSContext missing among the live ones comes first, since then nothing else about its TLS holds.
+ */
+function observe(canary: { service?: unknown; tls?: unknown }, read: MappingUpstream | undefined, differences: readonly UpstreamDifference[], lookup: Lookup): Observed[] {
+  if (typeof canary.service !== 'string' || !read) return [{ code: 'canary-unparseable', text: 'has no spec.service' }];
+  if (lookup.tlsContexts.length > 0 && tlsOnlyThroughUnseenContext(read)) {
+    const text = `originates TLS only through TLSContext ${String(canary.tls)}, which is not among the live TLSContexts (${lookup.tlsContexts.join(', ')}): Emissary speaks plain HTTP to it`;
     return [{ code: 'tls-context-missing', text }];
   }
-  const actual = read.upstream;
-  if (!actual) return [{ code: 'canary-unparseable', text: `has a service Emissary routes nothing for: ${read.errorText.join('; ')}` }];
-  const url = splitService(service);
+  const url = splitService(canary.service);
   // A scheme the copy mangled (`ht-canarytp://`) is stripped: Emissary still routes the rest, often to stable.
   const stripped = read.errors.includes('unknown-scheme') ? `has the scheme \`${url.scheme}://\`, which Emissary strips with an error, and ` : '';
-  const found: Observed[] = [];
-  if (declared && actual.tls !== declared.tls) {
-    found.push(
-      actual.tls
-        ? { code: 'unexpected-tls', text: 'originates TLS, but the declared canary speaks plain HTTP' }
-        : { code: 'lost-scheme', text: 'speaks plain HTTP, but the declared canary originates TLS' },
-    );
-  }
-  const host = declared && sameHost(actual.host, declared.host) ? undefined : hostDifference(url.host, actual.host, declared, stable);
-  if (host) found.push(host);
-  if (declared && actual.port !== declared.port) found.push({ code: 'wrong-port', text: `dials port ${actual.port} instead of ${declared.port}` });
-  return found.map((observed, index) => (index === 0 ? { ...observed, text: `${stripped}${observed.text}` } : observed));
+  return differences.map((difference, index) => {
+    const o = observed(difference, url.host);
+    return index === 0 && difference.code !== 'canary-unparseable' ? { ...o, text: `${stripped}${o.text}` } : o;
+  });
 }
 
 function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
@@ -286,6 +288,21 @@ function liveUpstreamFields(mapping: Indexed): { service?: string; tls?: unknown
   return { ...(typeof service === 'string' ? { service } : {}), ...(tls !== undefined ? { tls } : {}) };
 }
 
+/** The canary the controller creates for this base now: from the plan's prediction, or for a base without a derived canary, the emulation alone. */
+function copiesOf(plan: CopyPlan | undefined, base: { apiVersion: string; form: { service: string; tls?: unknown } }, services: RolloutServices, declared: DeclaredCanary | undefined, stableHosts: UpstreamHost[], lookup: Lookup): Prediction[] {
+  if (plan) return plan.fromWritten;
+  const { settings, setup, targeted } = lookup;
+  const input = { apiVersion: base.apiVersion, rollout: services, declared, stableHosts, logics: targeted, controllerApiVersion: settings.ambassadorApiVersion, legacyTlsContext: '', setup };
+  return predict(input, base.form);
+}
+
+/** What generate decides for the live base, from the plan: the same solver, for the derived canary (clone-safe copies nothing else). */
+function verdictOf(plan: CopyPlan | undefined, needsGuarded: boolean): CloneSafeVerdict | undefined {
+  if (needsGuarded) return { ok: false, refusal: 'needs-guarded' };
+  if (!plan) return undefined;
+  return plan.outcome.ok ? { ok: true, rewritten: plan.outcome.rewritten, ...plan.outcome.form } : { ok: false, refusal: 'no-clone-safe-form' };
+}
+
 function auditBase(rollout: Indexed, services: RolloutServices, baseName: string, position: number, lookup: Lookup): AuditEntry {
   const found = findBase(rollout, baseName, position, lookup);
   if ('findings' in found) return found;
@@ -295,7 +312,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...liveUpstreamFields(base) } };
   if (skipOf(base) === 'skip') return { ...start, status: 'skipped', copies: [], findings: [] };
   const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
-  const read = readBase(base, namespace, lookup.setup);
+  const read = readBase(base, services, lookup.setup);
   if (!read.ok) {
     const refusal = read.problem === 'service-invalid' ? undefined : read.refusal;
     const problem = refusal
@@ -306,10 +323,8 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     const fix = `Fix spec.service of Mapping ${namespace}/${base.name} in Git: neither Emissary nor the controller can use it.`;
     return { ...start, status: 'findings', copies: [], findings: [{ code: 'base-invalid', message: problem, location: serviceAt() }], fix };
   }
-  const { service, tls, parsed } = read;
+  const { service, tls, parsed, dialsStable } = read;
   const stable = parsed.upstream;
-  const stableService: UpstreamHost = { kind: 'service', name: services.stableService, namespace };
-  const dialsStable = sameHost(stable.host, stableService);
   const canaryName = canaryMappingName(base.name);
   const live = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === namespace && m.group === base.group && m.kind === base.kind);
   const guarded = live !== undefined && getPath(metadataOf(live.manifest.object).labels, [GUARD_LABEL]) === 'true';
@@ -317,8 +332,9 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   // Only a base that dials the stableService has a canary derived from it: its first host label is replaced.
   const derived = dialsStable ? derivedCanary(context) : undefined;
   const declaration = declare(base, context, derived, guarded);
-  const declared = declaration.declared?.upstream;
-  const stableHosts = [stable.host, stableService];
+  const declared = declaration.declared;
+  const stableHosts = [stable.host, stableServiceHost(services)];
+  const plan = derived && planCopies({ base: { apiVersion: object.apiVersion, service, tls, stable }, services, derived, declared, settings: lookup.settings, setup: lookup.setup });
 
   const findings: Finding[] = [];
   if (!dialsStable) {
@@ -329,15 +345,14 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     });
   }
   if (declaration.finding) findings.push(declaration.finding);
-  const copies = lookup.targeted.map((logic): Copy & { observed: Observed[] } => {
-    const copy = emulateCanary({ apiVersion: object.apiVersion, spec: { service, ...(tls !== undefined ? { tls } : {}) } }, services, logic, lookup.settings.ambassadorApiVersion, lookup.setup);
-    if (!copy) throw new Error('bug: audit emulated a base the controller cannot read');
-    const observed = compare(copy.service, copy.tls, copy.upstream, declared, lookup, stableHosts);
-    return { logic, service: copy.service, ...(copy.tls !== undefined ? { tls: copy.tls } : {}), differences: observed.map((o) => o.code), observed };
+  const form = { service, ...(tls !== undefined ? { tls } : {}) };
+  const copies = copiesOf(plan, { apiVersion: object.apiVersion, form }, services, declared, stableHosts, lookup).map(({ logic, canary, differences }): Copy & { observed: Observed[] } => {
+    const found = observe(canary, canary.upstream, differences, lookup);
+    return { logic, service: canary.service, ...(canary.tls !== undefined ? { tls: canary.tls } : {}), differences: found.map((o) => o.code), observed: found };
   });
   const canary = live && { name: canaryName, ...liveUpstreamFields(live), guarded };
-  const liveRead = live && canary?.service !== undefined ? readMappingUpstream(live.manifest.object.apiVersion, { service: canary.service, ...(canary.tls !== undefined ? { tls: canary.tls } : {}) }, namespace, lookup.setup) : undefined;
-  const canaryFindings = canary ? compare(canary.service, canary.tls, liveRead, declared, lookup, stableHosts) : [];
+  const liveRead = canary?.service !== undefined ? readMappingUpstream(live!.manifest.object.apiVersion, { service: canary.service, ...(canary.tls !== undefined ? { tls: canary.tls } : {}) }, namespace, lookup.setup) : undefined;
+  const canaryFindings = canary ? observe(canary, liveRead, liveRead ? differencesOf(liveRead, declared?.upstream, stableHosts) : [], lookup) : [];
   if (live && canaryFindings.length > 0) {
     const location = locate(live.manifest.origin, ['spec', 'service']);
     findings.push(...canaryFindings.map((o): Finding => ({ code: o.code, message: `Mapping ${namespace}/${canaryName} ${o.text}`, location })));
@@ -352,15 +367,10 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
       because: copy.differences,
     });
   }
-  // What generate decides for this base: the same solver, for the derived canary (clone-safe copies nothing else).
-  const notCopied = declaration.declared !== undefined && derived !== undefined && uncopyable(derived, declaration.declared).length > 0;
-  const solverInput = derived && baseSolverInput({ apiVersion: object.apiVersion, service, tls }, services, derived, lookup.targeted, lookup.settings, lookup.setup);
-  const solution = solverInput && (!notCopied || guarded) ? solveBase(solverInput, stable.tls) : undefined;
-  const remedies = solution && !solution.ok ? solution.remedies() : [];
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
-  const cloneSafe: CloneSafeVerdict | undefined = notCopied && !guarded
-    ? { ok: false, refusal: 'needs-guarded' }
-    : solution && (solution.ok ? { ok: true, rewritten: solution.rewritten, ...solution.form } : { ok: false, refusal: 'no-clone-safe-form' });
+  const notCopied = declared !== undefined && derived !== undefined && uncopyable(derived, declared).length > 0;
+  const cloneSafe = verdictOf(plan, notCopied && !guarded);
+  const remedies = cloneSafe?.ok === false && cloneSafe.refusal === 'no-clone-safe-form' && plan && !plan.outcome.ok ? plan.outcome.remedies() : [];
   const stranding = strandingHosts(base, live, lookup.hosts);
   const hostFindings = stranding.map((h) => hostFinding(h, base, live));
   const fix = fixFor({
@@ -424,17 +434,18 @@ function hostsFix(base: Indexed, stranding: readonly StrandingHost[], live: Inde
 }
 
 function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
-  const routing = ambassadorRoutingOf(rollout.manifest.object);
+  const routing = routingOf(rollout);
   if (!routing) return [];
-  const problems = routingProblems(routing);
-  const missing = [
-    ...(problems.includes('stableService-missing') ? ['stableService'] : []),
-    ...(problems.some((p) => p.startsWith('canaryService')) ? ['canaryService'] : []),
-    ...(problems.includes('mappings-invalid') ? ['trafficRouting.ambassador.mappings'] : []),
-  ];
-  if (missing.length > 0) return [invalidRollout(rollout, missing)];
-  const services = { stableService: routing.stableService as string, canaryService: routing.canaryService as string, namespace: rollout.namespace };
-  return (routing.mappings as string[]).map((name, position) => auditBase(rollout, services, name, position, lookup));
+  if (!routing.ok) {
+    const { problems } = routing;
+    const missing = [
+      ...(problems.includes('stableService-missing') ? ['stableService'] : []),
+      ...(problems.some((p) => p.startsWith('canaryService')) ? ['canaryService'] : []),
+      ...(problems.includes('mappings-invalid') ? ['trafficRouting.ambassador.mappings'] : []),
+    ];
+    return [invalidRollout(rollout, missing)];
+  }
+  return routing.names.map((name, position) => auditBase(rollout, routing.services, name, position, lookup));
 }
 
 export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {

@@ -3,12 +3,12 @@
 import { groupOf, kindReadThrough, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { rejection } from '../ambassador/api-conversion.js';
 import { checkService, isServiceName, type ServiceCheck, type ServiceUrl } from '../ambassador/service-url.js';
-import { describeHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
+import { describeHost, sameHost, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
 import { isOwnOutput, SKIP_ANNOTATION } from './labels.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, renaming, type Indexed, type Manifest } from '../manifests/manifest.js';
 import { canaryMappingName } from '../rollouts/canary-name.js';
-import type { RolloutServices } from '../rollouts/clone-emulation.js';
+import { stableServiceHost, type RolloutServices } from '../rollouts/clone-emulation.js';
 import { ambassadorRoutingOf, CANARY_PATH, MAPPINGS_PATH, type AmbassadorRouting } from '../rollouts/rollout.js';
 import type { Settings } from '../settings/table.js';
 import { diagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
@@ -84,13 +84,17 @@ function routingDiagnostic(problem: RoutingProblem, rollout: Indexed, routing: A
   );
 }
 
-function servicesOf(rollout: Indexed, lookup: BaseLookup): { services?: RolloutServices; names?: string[] } {
+/** A Rollout's Ambassador routing as the controller reads it: its services and base names, or what keeps it from copying any. */
+export type Routing = { ok: true; services: RolloutServices; names: string[] } | { ok: false; routing: AmbassadorRouting; problems: RoutingProblem[] };
+
+/** The routing of a Rollout that routes through Ambassador (undefined for any other object): generate and audit read it alike. */
+export function routingOf(rollout: Indexed): Routing | undefined {
   const routing = ambassadorRoutingOf(rollout.manifest.object);
-  if (!routing) return {};
+  if (!routing) return undefined;
   const problems = routingProblems(routing);
-  lookup.diagnostics.push(...problems.map((problem) => routingDiagnostic(problem, rollout, routing)));
-  if (problems.length > 0) return {};
+  if (problems.length > 0) return { ok: false, routing, problems };
   return {
+    ok: true,
     services: { stableService: routing.stableService as string, canaryService: routing.canaryService as string, namespace: rollout.namespace },
     names: routing.mappings as string[],
   };
@@ -261,7 +265,12 @@ export type BaseProblem =
   | { problem: 'service-invalid'; message: string; hint: string };
 
 /** A base's spec.service and spec.tls as the API server and Emissary read them: generate and audit read bases alike. */
-export function readBase(base: Indexed, namespace: string, setup: EmissarySetup): ({ ok: true; service: string; tls: unknown; parsed: ServiceCheck & { ok: true } }) | ({ ok: false } & BaseProblem) {
+export function readBase(
+  base: Indexed,
+  services: RolloutServices,
+  setup: EmissarySetup,
+): { ok: true; service: string; tls: unknown; parsed: ServiceCheck & { ok: true }; dialsStable: boolean } | ({ ok: false } & BaseProblem) {
+  const { namespace } = services;
   const { apiVersion } = base.manifest.object;
   const service = getPath(base.manifest.object, ['spec', 'service']);
   const tls = getPath(base.manifest.object, ['spec', 'tls']);
@@ -270,7 +279,8 @@ export function readBase(base: Indexed, namespace: string, setup: EmissarySetup)
   if (refusal) return { ok: false, problem: 'tls-invalid', refusal, tls };
   const parsed = checkService(apiVersion, { service, ...(tls !== undefined ? { tls } : {}) }, namespace, setup);
   if (!parsed.ok) return { ok: false, problem: 'service-invalid', message: parsed.problem, hint: parsed.hint };
-  return { ok: true, service, tls, parsed };
+  // Only a base that dials the stableService is one the controller knows how to turn into the canary.
+  return { ok: true, service, tls, parsed, dialsStable: sameHost(parsed.upstream.host, stableServiceHost(services)) };
 }
 
 function baseDiagnostic(read: BaseProblem, base: Indexed): Diagnostic {
@@ -309,14 +319,14 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
       ),
     );
   }
-  const read = readBase(base, rollout.namespace, lookup.setup);
+  const read = readBase(base, services, lookup.setup);
   if (!read.ok) {
     diagnostics.push(baseDiagnostic(read, base));
     return undefined;
   }
   const { service, tls, parsed } = read;
   const stable = parsed.upstream;
-  if (stable.host.kind !== 'service' || stable.host.name !== services.stableService || stable.host.namespace !== rollout.namespace) {
+  if (!read.dialsStable) {
     diagnostics.push(
       diagnostic(
         'base-not-stable-service',
@@ -332,8 +342,13 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
 
 /** The base Mappings of one Rollout that routes through Ambassador (none for any other object). */
 export function resolveBases(rollout: Indexed, lookup: BaseLookup): BaseResolution[] {
-  const { services, names } = servicesOf(rollout, lookup);
-  if (!services || !names) return [];
+  const routing = routingOf(rollout);
+  if (!routing) return [];
+  if (!routing.ok) {
+    lookup.diagnostics.push(...routing.problems.map((problem) => routingDiagnostic(problem, rollout, routing.routing)));
+    return [];
+  }
+  const { services, names } = routing;
   return names.flatMap((baseName, position): BaseResolution[] => {
     // Positions cost a parse of the file: look them up only for a diagnostic.
     const nameAt = () => locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]);

@@ -5,7 +5,7 @@
 import { rejection } from '../ambassador/api-conversion.js';
 import { acceptsTlsTrue, type AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { formatServiceUrl, splitService, type ServiceUrl } from '../ambassador/service-url.js';
-import { readMappingUpstream, sameHost, upstreamDifferences, type EmissarySetup, type MappingUpstream, type Upstream } from '../ambassador/upstream.js';
+import { differencesOf, readMappingUpstream, sameHost, type EmissarySetup, type MappingUpstream, type Upstream, type UpstreamDifference, type UpstreamHost } from '../ambassador/upstream.js';
 import { emulateCanary, type EmulatedCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
 import type { ControllerLogic } from '../rollouts/controller-logic.js';
 import type { DeclaredCanary } from './declared-canary.js';
@@ -17,6 +17,8 @@ export interface SolverInput {
   tls: unknown;
   rollout: RolloutServices;
   declared: Pick<DeclaredCanary, 'upstream'>;
+  /** The hosts that serve stable (what the base dials, then the stableService): a copy dialling one points at stable. */
+  stableHosts: readonly UpstreamHost[];
   logics: ControllerLogic[];
   controllerApiVersion: AmbassadorApiVersion;
   legacyTlsContext: string;
@@ -32,7 +34,8 @@ export interface BaseForm {
 export interface Prediction {
   logic: ControllerLogic;
   canary: EmulatedCanary;
-  differences: string[];
+  /** How the copy differs from the declared canary; without one, whether it points at stable. */
+  differences: UpstreamDifference[];
 }
 
 export interface Solution {
@@ -112,11 +115,12 @@ function formCount(input: SolverInput, stable: Upstream): number {
   return tls.length * schemes.length * hosts.length * ports.length * paths.length;
 }
 
-export function predict(input: Omit<SolverInput, 'service' | 'tls'>, form: BaseForm): Prediction[] {
+/** What each logic copies from a base form, against the declared canary (audit may know none). */
+export function predict(input: Omit<SolverInput, 'service' | 'tls' | 'declared'> & { declared: Pick<DeclaredCanary, 'upstream'> | undefined }, form: BaseForm): Prediction[] {
   return input.logics.map((logic) => {
     const canary = emulateCanary({ apiVersion: input.apiVersion, spec: form }, input.rollout, logic, input.controllerApiVersion, input.setup);
     if (!canary) throw new Error('bug: solver called for a base the controller cannot read');
-    return { logic, canary, differences: upstreamDifferences(canary.upstream, input.declared.upstream) };
+    return { logic, canary, differences: differencesOf(canary.upstream, input.declared?.upstream, input.stableHosts) };
   });
 }
 

@@ -2,14 +2,14 @@
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
 import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
 import type { AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { upstreamDifferences, type EmissarySetup } from '../ambassador/upstream.js';
+import { describeDifference, tlsOnlyThroughUnseenContext, upstreamDifferences, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
 import type { BaseContext } from './base-mappings.js';
 import { diagnostic, formatLocation, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
-import { describeEmulatedCanary, type RolloutServices } from '../rollouts/clone-emulation.js';
+import { describeEmulatedCanary, stableServiceHost, type RolloutServices } from '../rollouts/clone-emulation.js';
 import type { LocatedMappingConfig, PatchOperation } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
 import { predict, solveCloneSafe, type BaseForm, type NoSolution, type Prediction, type Solution, type SolverInput } from './clone-safe-solver.js';
@@ -112,7 +112,7 @@ function cloneSafeAlternatives(solverInput: SolverInput, stableTls: boolean): st
 /** Generate's and audit's clone-safe outcome for a base: the solver's form, or none and what else gives the declared canary. */
 export type CloneSafeOutcome = Solution | (NoSolution & { remedies: () => string[] });
 
-export function solveBase(solverInput: SolverInput, stableTls: boolean): CloneSafeOutcome {
+function solveBase(solverInput: SolverInput, stableTls: boolean): CloneSafeOutcome {
   const solution = solveCloneSafe(solverInput);
   // Each remedy costs a solver run: only a refusal that is reported pays for them.
   return solution.ok ? solution : { ...solution, remedies: () => cloneSafeAlternatives(solverInput, stableTls) };
@@ -127,7 +127,7 @@ function noCloneSafeForm(input: PlanInput, declared: DeclaredCanary, solution: N
   const { context } = input;
   const breaks = solution.asWritten
     .filter((p) => p.differences.length > 0)
-    .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.join(', ')})`);
+    .map((p) => `${LOGIC_LABELS[p.logic]} would create ${describeEmulatedCanary(p.canary)} (${p.differences.map(describeDifference).join(', ')})`);
   const remedies = solution.remedies();
   return diagnostic(
     'no-clone-safe-form',
@@ -205,7 +205,7 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
 
 /** Contexts a canary needs for TLS: it originates TLS only if the TLSContext it names exists. */
 function reliedOn(predictions: Prediction[]): Array<{ name: string; logics: ControllerLogic[] }> {
-  const relying = predictions.filter((p) => p.canary.upstream.upstream?.tls && !p.canary.upstream.withoutUnseenContexts?.tls && typeof p.canary.tls === 'string');
+  const relying = predictions.filter((p) => tlsOnlyThroughUnseenContext(p.canary.upstream) && typeof p.canary.tls === 'string');
   const names = [...new Set(relying.map((p) => p.canary.tls as string))];
   return names.map((name) => ({ name, logics: relying.filter((p) => p.canary.tls === name).map((p) => p.logic) }));
 }
@@ -271,66 +271,82 @@ function checkStep(input: PlanInput, declared: Declared): { guarded: boolean; st
   return { guarded, ...checkHosts(input, guarded) };
 }
 
-interface Solved {
+/**
+ * What the controller copies from a base, as written and as clone-safe emits it: the part of the plan that generate,
+ * explain and audit all consume, computed once per base by the same solver run.
+ */
+export interface CopyPlan {
   targeted: ControllerLogic[];
   written: BaseForm;
+  /** clone-safe's outcome for the canary derived from the base, the only canary a controller can copy from it. */
+  outcome: CloneSafeOutcome;
   /** The emitted form: the solver's, or the base as written when it finds none (guarded keeps it). */
   form: BaseForm;
   rewritten: boolean;
-  ok: boolean;
+  /** What each targeted logic copies the written and the emitted base into, against the declared canary. */
   fromWritten: Prediction[];
   emitted: Prediction[];
-  reliesOn: Array<{ name: string; logics: ControllerLogic[] }>;
 }
 
-/** What the solver needs to make a base clone-safe: generate and audit build it alike. */
-export function baseSolverInput(
-  base: { apiVersion: string; service: string; tls: unknown },
-  services: RolloutServices,
-  derived: DeclaredCanary,
-  logics: ControllerLogic[],
-  settings: { ambassadorApiVersion: AmbassadorApiVersion; legacyTlsContext?: string },
-  setup: EmissarySetup,
-): SolverInput {
-  return {
-    ...base,
+export interface CopyInput {
+  base: { apiVersion: string; service: string; tls: unknown; stable: Upstream };
+  services: RolloutServices;
+  derived: DeclaredCanary;
+  /** Absent when audit cannot know it (declared only in Git): the copies are then checked for serving stable only. */
+  declared: DeclaredCanary | undefined;
+  settings: { rolloutsVersion: string; ambassadorApiVersion: AmbassadorApiVersion; legacyTlsContext?: string };
+  setup: EmissarySetup;
+}
+
+export function planCopies(input: CopyInput): CopyPlan {
+  const { base, services, derived, declared, settings, setup } = input;
+  const targeted = logicsFor(settings.rolloutsVersion);
+  const solverInput: SolverInput = {
+    apiVersion: base.apiVersion,
+    service: base.service,
+    tls: base.tls,
     rollout: services,
     declared: derived,
-    logics,
+    stableHosts: [base.stable.host, stableServiceHost(services)],
+    logics: targeted,
     controllerApiVersion: settings.ambassadorApiVersion,
     legacyTlsContext: settings.legacyTlsContext ?? '',
     setup,
   };
+  const outcome = solveBase(solverInput, base.stable.tls);
+  const written: BaseForm = { service: base.service, ...(base.tls !== undefined ? { tls: base.tls } : {}) };
+  const form = outcome.ok ? outcome.form : written;
+  // The solver predicted for the canary derived from the base; where the declared canary is that one, its predictions
+  // are the plan's.
+  const sameCanary = declared !== undefined && uncopyable(derived, declared).length === 0;
+  const against = { ...solverInput, declared };
+  const fromWritten = sameCanary ? outcome.asWritten : predict(against, written);
+  const emitted = sameCanary ? (outcome.ok ? outcome.predictions : outcome.asWritten) : predict(against, form);
+  return { targeted, written, outcome, form, rewritten: outcome.ok && outcome.rewritten, fromWritten, emitted };
 }
 
 /**
  * Solve: the base made as safe as the controller allows, for the declared canary, or in guarded mode for the closest
  * canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
  */
-function solveStep(input: PlanInput, declared: Declared, guarded: boolean): Solved {
+function solveStep(input: PlanInput, declared: Declared, guarded: boolean): CopyPlan & { reliesOn: Array<{ name: string; logics: ControllerLogic[] }> } {
   const { context, settings } = input;
-  const { tls } = context;
-  const targeted = logicsFor(settings.rolloutsVersion);
-  const apiVersion = context.base.manifest.object.apiVersion;
-  const solverInput = baseSolverInput({ apiVersion, service: context.service, tls }, context.services, declared.derived, targeted, settings, input.setup.emissary);
-  const solution = solveBase(solverInput, context.stable.tls);
-  const written: BaseForm = { service: context.service, ...(tls !== undefined ? { tls } : {}) };
-  // Only the targeted controllers: explain shows what generate decided, for the versions it decided it for.
-  const targetedLogics = { ...solverInput, declared: declared.canary };
-  if (!solution.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, solution));
-  const form = solution.ok ? solution.form : written;
-  // The solver predicted for the canary derived from the base; where the declared canary is that one, its predictions
-  // are the plan's.
-  const sameCanary = uncopyable(declared.derived, declared.canary).length === 0;
-  const fromWritten = sameCanary ? solution.asWritten : predict(targetedLogics, written);
-  const emitted = sameCanary ? (solution.ok ? solution.predictions : solution.asWritten) : predict(targetedLogics, form);
-  const reliesOn = reliedOn(emitted);
+  const copies = planCopies({
+    base: { apiVersion: context.base.manifest.object.apiVersion, service: context.service, tls: context.tls, stable: context.stable },
+    services: context.services,
+    derived: declared.derived,
+    declared: declared.canary,
+    settings,
+    setup: input.setup.emissary,
+  });
+  if (!copies.outcome.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, copies.outcome));
+  const reliesOn = reliedOn(copies.emitted);
   missingContexts(input, reliesOn);
-  return { targeted, written, form, rewritten: solution.ok && solution.rewritten, ok: solution.ok, fromWritten, emitted, reliesOn };
+  return { ...copies, reliesOn };
 }
 
 /** Emit: the edits to the base, and the guarded canary and preview route built from the base as emitted. */
-function emitStep(input: PlanInput, declared: Declared, solved: Solved, guarded: boolean): { edits?: FieldEdit[]; generated: KubeObject[]; canaryMapping?: string; previewMapping?: string } {
+function emitStep(input: PlanInput, declared: Declared, solved: CopyPlan, guarded: boolean): { edits?: FieldEdit[]; generated: KubeObject[]; canaryMapping?: string; previewMapping?: string } {
   const { context, entry, diagnostics } = input;
   const { rollout, base } = context;
   const object = base.manifest.object;
@@ -405,7 +421,7 @@ export function planMapping(input: PlanInput): PlanResult {
     fromWritten: solved.fromWritten,
     emitted: { form: solved.form, rewritten: solved.rewritten, predictions: solved.emitted },
     targeted: solved.targeted,
-    cloneSafe: solved.ok && checked.strandedBy.length === 0,
+    cloneSafe: solved.outcome.ok && checked.strandedBy.length === 0,
     ...(checked.strandedBy.length > 0 ? { strandedBy: checked.strandedBy } : {}),
     warnings: checked.warnings,
     ...(solved.reliesOn.length > 0 ? { reliesOnTlsContexts: solved.reliesOn } : {}),

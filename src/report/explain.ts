@@ -1,5 +1,6 @@
 // `canary-mapping explain`: per Rollout and base Mapping, what is declared, what each controller version would make
 // of the base as written and as emitted, and the verdict. Text for people, JSON (the same data) for scripts.
+import { describeDifference } from '../ambassador/upstream.js';
 import type { MappingPlan } from '../canary/plan-mapping.js';
 import type { BaseForm, Prediction } from '../canary/clone-safe-solver.js';
 import { describeEmulatedCanary } from '../rollouts/clone-emulation.js';
@@ -32,7 +33,7 @@ export function describeForm(form: BaseForm): string {
 }
 
 function describePrediction(prediction: Prediction): string {
-  const outcome = prediction.differences.length === 0 ? 'as declared' : prediction.differences.join(', ');
+  const outcome = prediction.differences.length === 0 ? 'as declared' : prediction.differences.map(describeDifference).join(', ');
   return `${describeEmulatedCanary(prediction.canary).replace(/`/g, '')} — ${outcome}`;
 }
 
@@ -99,7 +100,7 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
     service: p.canary.service,
     ...(p.canary.tls !== undefined ? { tls: p.canary.tls } : {}),
     asDeclared: p.differences.length === 0,
-    differences: p.differences,
+    differences: p.differences.map(describeDifference),
   });
   return {
     settings: {

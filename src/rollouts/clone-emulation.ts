@@ -4,7 +4,7 @@
 // test/conformance.
 import { readAs, rejection, stored, type UpstreamSpec } from '../ambassador/api-conversion.js';
 import type { AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
-import { readMappingUpstream, type EmissarySetup, type MappingUpstream } from '../ambassador/upstream.js';
+import { readMappingUpstream, type EmissarySetup, type MappingUpstream, type UpstreamHost } from '../ambassador/upstream.js';
 import { deriveCanaryService, type ControllerLogic } from './controller-logic.js';
 
 export interface BaseMappingObject {
@@ -16,6 +16,11 @@ export interface RolloutServices {
   stableService: string;
   canaryService: string;
   namespace: string;
+}
+
+/** The Service that serves stable, as Emissary names hosts. */
+export function stableServiceHost(services: RolloutServices): UpstreamHost {
+  return { kind: 'service', name: services.stableService, namespace: services.namespace };
 }
 
 /** One controller run on a base: each stage of the canary's upstream fields. */

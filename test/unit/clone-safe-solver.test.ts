@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AmbassadorApiVersion } from '../../src/ambassador/mapping-kinds.js';
 import { checkService } from '../../src/ambassador/service-url.js';
-import type { EmissarySetup } from '../../src/ambassador/upstream.js';
+import { describeDifference, type EmissarySetup } from '../../src/ambassador/upstream.js';
 import { solveCloneSafe } from '../../src/canary/clone-safe-solver.js';
 import { derivedCanary } from '../../src/canary/declared-canary.js';
 import { logicsFor } from '../../src/rollouts/controller-logic.js';
@@ -34,6 +34,7 @@ function solve(c: Case) {
       tls: c.tls,
       rollout,
       declared,
+      stableHosts: [parsed.upstream.host],
       logics: logicsFor(c.rolloutsVersion ?? 'any'),
       controllerApiVersion: c.controllerApiVersion ?? 'getambassador.io/v2',
       legacyTlsContext: c.legacyTlsContext ?? '',
@@ -79,7 +80,7 @@ describe('clone-safe solver', () => {
     const without = solve({ service: 'https://identity:443', apiVersion: 'getambassador.io/v3alpha1' }).result;
     assert.ok(!without.ok);
     assert.deepEqual(
-      without.asWritten.map((p) => [p.logic, p.canary.service, p.differences]),
+      without.asWritten.map((p) => [p.logic, p.canary.service, p.differences.map(describeDifference)]),
       [
         ['host-rebuild', 'identity-canary:443', ['without TLS']],
         ['first-replace', 'https://identity-canary:443', []],
@@ -149,6 +150,6 @@ describe('clone-safe solver', () => {
     // Emissary runs elsewhere: the ≤ 1.6.6 copy `identity-canary:8080` is looked up in Emissary's namespace.
     const elsewhere = solve({ service: 'identity.iam:8080', setup: { useAmbassadorNamespace: true, namespace: 'emissary' } }).result;
     assert.ok(!elsewhere.ok);
-    assert.deepEqual(elsewhere.asWritten[0]!.differences, ['in namespace emissary instead of iam']);
+    assert.deepEqual(elsewhere.asWritten[0]!.differences.map(describeDifference), ['in namespace emissary instead of iam']);
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkService, formatServiceUrl, splitService } from '../../src/ambassador/service-url.js';
-import { readMappingUpstream, sameUpstream, upstreamDifferences, type EmissarySetup } from '../../src/ambassador/upstream.js';
+import { describeDifference, differencesOf, readMappingUpstream, sameUpstream, upstreamDifferences, type EmissarySetup } from '../../src/ambassador/upstream.js';
 
 const ns = 'iam';
 
@@ -89,5 +89,33 @@ describe('upstream equivalence', () => {
     assert.deepEqual(upstreamDifferences(up('identity:80'), up('myapp:80').upstream!), ['pointing at Service identity in namespace iam instead of Service myapp in namespace iam']);
     assert.equal(up('[fd00::1]').upstream?.port, 80);
     assert.match(upstreamDifferences(up('identity-canary:http'), up('http://identity-canary:80').upstream!)[0]!, /an upstream Emissary ignores \(.*the port 'http' is not a number: the Mapping is ignored\)/);
+  });
+});
+
+describe('differences as data (what generate, explain and audit all read)', () => {
+  const up = (service: string, tls?: unknown) => readMappingUpstream('getambassador.io/v2', { service, ...(tls !== undefined ? { tls } : {}) }, ns);
+  const declared = up('https://identity-canary:8443').upstream!;
+  const stable = [up('identity').upstream!.host, { kind: 'service' as const, name: 'identity-stable', namespace: ns }];
+  const codes = (service: string, expected = declared, tls?: unknown) => differencesOf(up(service, tls), expected, stable).map((d) => d.code);
+
+  it('lists TLS, host and port in that order, each with its own code', () => {
+    assert.deepEqual(codes('identity-canary:80'), ['lost-scheme', 'wrong-port']);
+    assert.deepEqual(codes('https://identity-canary.other:8443'), ['wrong-namespace']);
+    assert.deepEqual(codes('https://web:8443'), ['wrong-service']);
+    assert.deepEqual(codes('https://identity-canary:8443'), []);
+    assert.deepEqual(codes('http://identity-canary:8443', up('http://identity-canary:8443').upstream!, true), ['unexpected-tls']);
+    assert.deepEqual(codes('identity-canary:http'), ['canary-unparseable']);
+  });
+
+  it('names a host that serves stable, and which one, before any other host difference', () => {
+    const [found] = differencesOf(up('https://identity-stable:8443'), declared, stable);
+    assert.deepEqual(found, { code: 'points-at-stable', actual: stable[1], expected: declared.host, stable: 1 });
+    assert.equal(describeDifference(found!), 'pointing at Service identity-stable in namespace iam instead of Service identity-canary in namespace iam', 'generate words it as any other host');
+    assert.deepEqual(codes('identity:8443'), ['lost-scheme', 'points-at-stable']);
+  });
+
+  it('without a declared canary, looks only for stable', () => {
+    assert.deepEqual(differencesOf(up('identity-canary:80'), undefined, stable), []);
+    assert.deepEqual(differencesOf(up('http://identity:80'), undefined, stable).map(describeDifference), ['pointing at Service identity in namespace iam, which serves stable']);
   });
 });
