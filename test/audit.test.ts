@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { argoObjects } from './support/argo-reading.js';
-import { FINDING_CODES } from '../src/audit/audit.js';
+import { FINDING_CODES } from '../src/audit/entry.js';
 import { runCli } from '../src/cli/main.js';
 import { repoRoot } from './support/repo.js';
 

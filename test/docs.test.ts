@@ -6,7 +6,7 @@ import { dirname, join, sep } from 'node:path';
 import { test } from 'node:test';
 import { readmeTables, TARGETS, type Row, type Target } from '../bench/run.js';
 import { repoRoot } from './support/repo.js';
-import { FINDING_CODES } from '../src/audit/audit.js';
+import { FINDING_CODES } from '../src/audit/entry.js';
 import { errorCodeGroups } from '../scripts/docs/error-codes.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');

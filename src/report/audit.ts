@@ -1,7 +1,7 @@
 // `canary-mapping audit`: the findings as a report, text for people (CI logs, a terminal) and JSON for scripts.
 // Base Mappings with findings get a block with what is live, what is declared and what to do; clean and skipped ones
 // a line each, so that a clean report stays short.
-import type { AuditEntry, AuditResult, AuditSettings, CloneSafeVerdict, Finding } from '../audit/audit.js';
+import type { AuditEntry, AuditResult, AuditSettings, CloneSafeVerdict, Finding } from '../audit/entry.js';
 import { formatLocation } from '../diagnostics/diagnostics.js';
 import { LOGIC_LABELS } from '../rollouts/controller-logic.js';
 import { describeForm } from './explain.js';

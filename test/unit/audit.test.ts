@@ -1,7 +1,8 @@
 // The audit's classification on small live inputs: each finding code, the declared canary's sources, the fix chosen.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { audit, type AuditEntry, type AuditSettings } from '../../src/audit/audit.js';
+import { audit } from '../../src/audit/audit.js';
+import type { AuditEntry, AuditSettings } from '../../src/audit/entry.js';
 import { parseManifests } from '../../src/input/parse.js';
 
 const defaults: AuditSettings = { rolloutsVersion: 'any', ambassadorApiVersion: 'getambassador.io/v2' };
