@@ -19,23 +19,26 @@ import { CANARY_SERVICE_ANNOTATION, isOwnOutput, ORIGINAL_SERVICE_ANNOTATION, OR
 import { checkPatches } from './patches.js';
 import { previewMappingName, previewRoute } from './preview-route.js';
 
-export interface EmittedBase {
-  form: BaseForm;
-  rewritten: boolean;
-  /** What each controller logic copies the emitted base into, against the declared canary. */
-  predictions: Prediction[];
-}
-
-export interface MappingPlan {
+interface PlanHeader {
   rollout: { name: string; namespace: string };
   base: { name: string; apiVersion: string; kind: string; service?: string; tls?: unknown; notes?: string[] };
-  strategy: Settings['strategy'] | 'skip';
-  declared?: DeclaredCanary;
-  /** What each controller logic copies the base as written into, against the declared canary. */
-  fromWritten?: Prediction[];
-  emitted?: EmittedBase;
   /** The controller versions the output must be safe for. */
   targeted: ControllerLogic[];
+  /** What the render cannot see but the cluster may hold, for explain. */
+  warnings: string[];
+}
+
+/** A base the user asked the plugin to leave alone (canary-mapping.dev/skip). */
+export interface SkippedPlan extends PlanHeader {
+  strategy: 'skip';
+}
+
+/** A base the plugin makes safe: what generate emits, what explain prints. */
+export interface ActivePlan extends PlanHeader {
+  strategy: Settings['strategy'];
+  declared: DeclaredCanary;
+  /** What each targeted controller copies the base into, as written and as emitted (audit builds the same for a live base). */
+  copies: CopyPlan;
   /** Every targeted logic copies the emitted base into the declared canary (guarded: into the closest it can). */
   cloneSafe: boolean;
   /** TLSContexts the canary a targeted controller copies from the emitted base needs for its TLS, and which copies. */
@@ -45,9 +48,9 @@ export interface MappingPlan {
   previewMapping?: string;
   /** clone-safe: Hosts (`namespace/name`) that take the base through its labels, and so never its unlabelled copy. */
   strandedBy?: string[];
-  /** What the render cannot see but the cluster may hold, for explain. */
-  warnings: string[];
 }
+
+export type MappingPlan = SkippedPlan | ActivePlan;
 
 export interface PlanInput {
   context: BaseContext;
@@ -68,14 +71,13 @@ export interface PlanResult {
   generated: KubeObject[];
 }
 
-export function skippedPlan(rollout: Indexed, base: Indexed, settings: Settings): MappingPlan {
+export function skippedPlan(rollout: Indexed, base: Indexed, settings: Settings): SkippedPlan {
   const { apiVersion, kind } = base.manifest.object;
   return {
     rollout: { name: rollout.name, namespace: rollout.namespace },
     base: { name: base.name, apiVersion, kind },
     strategy: 'skip',
     targeted: logicsFor(settings.rolloutsVersion),
-    cloneSafe: false,
     warnings: [],
   };
 }
@@ -329,7 +331,7 @@ export function planCopies(input: CopyInput): CopyPlan {
  * Solve: the base made as safe as the controller allows, for the declared canary, or in guarded mode for the closest
  * canary the controller can copy, so that a cluster without the guard policy still gets the right protocol.
  */
-function solveStep(input: PlanInput, declared: Declared, guarded: boolean): CopyPlan & { reliesOn: Array<{ name: string; logics: ControllerLogic[] }> } {
+function solveStep(input: PlanInput, declared: Declared, guarded: boolean): { copies: CopyPlan; reliesOn: Array<{ name: string; logics: ControllerLogic[] }> } {
   const { context, settings } = input;
   const copies = planCopies({
     base: { apiVersion: context.base.manifest.object.apiVersion, service: context.service, tls: context.tls, stable: context.stable },
@@ -342,7 +344,7 @@ function solveStep(input: PlanInput, declared: Declared, guarded: boolean): Copy
   if (!copies.outcome.ok && !guarded) input.diagnostics.push(noCloneSafeForm(input, declared.canary, copies.outcome));
   const reliesOn = reliedOn(copies.emitted);
   missingContexts(input, reliesOn);
-  return { ...copies, reliesOn };
+  return { copies, reliesOn };
 }
 
 /** Emit: the edits to the base, and the guarded canary and preview route built from the base as emitted. */
@@ -410,18 +412,17 @@ export function planMapping(input: PlanInput): PlanResult {
   const checked = checkStep(input, declared);
   if (!checked) return { generated: [] };
   const solved = solveStep(input, declared, checked.guarded);
-  const { edits, generated, canaryMapping, previewMapping } = emitStep(input, declared, solved, checked.guarded);
+  const { edits, generated, canaryMapping, previewMapping } = emitStep(input, declared, solved.copies, checked.guarded);
   const { context, settings } = input;
   const { rollout, base, tls } = context;
-  const plan: MappingPlan = {
+  const plan: ActivePlan = {
     rollout: { name: rollout.name, namespace: rollout.namespace },
-    base: { name: base.name, apiVersion: base.manifest.object.apiVersion, kind: base.manifest.object.kind, service: solved.written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
+    base: { name: base.name, apiVersion: base.manifest.object.apiVersion, kind: base.manifest.object.kind, service: solved.copies.written.service, tls, ...(context.notes.length > 0 ? { notes: context.notes } : {}) },
     strategy: settings.strategy,
     declared: declared.canary,
-    fromWritten: solved.fromWritten,
-    emitted: { form: solved.form, rewritten: solved.rewritten, predictions: solved.emitted },
-    targeted: solved.targeted,
-    cloneSafe: solved.outcome.ok && checked.strandedBy.length === 0,
+    copies: solved.copies,
+    targeted: solved.copies.targeted,
+    cloneSafe: solved.copies.outcome.ok && checked.strandedBy.length === 0,
     ...(checked.strandedBy.length > 0 ? { strandedBy: checked.strandedBy } : {}),
     warnings: checked.warnings,
     ...(solved.reliesOn.length > 0 ? { reliesOnTlsContexts: solved.reliesOn } : {}),

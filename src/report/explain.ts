@@ -40,9 +40,9 @@ function describePrediction(prediction: Prediction): string {
 export function verdict(plan: MappingPlan): string {
   if (plan.strategy === 'skip') return 'skipped (canary-mapping.dev/skip): the plugin leaves this Mapping and its canary alone';
   const targeted = plan.targeted.map((logic) => LOGIC_LABELS[logic]).join(' and ');
-  const emitted = plan.emitted!;
-  const base = emitted.rewritten ? 'the rewritten base' : 'the base as written';
-  const fallback = emitted.predictions.filter((p) => plan.targeted.includes(p.logic) && p.differences.length > 0);
+  const { copies } = plan;
+  const base = copies.rewritten ? 'the rewritten base' : 'the base as written';
+  const fallback = copies.emitted.filter((p) => plan.targeted.includes(p.logic) && p.differences.length > 0);
   if (plan.strategy === 'clone-safe') {
     if (plan.strandedBy) return `unsafe: Host ${plan.strandedBy.join(', ')} takes the base through its labels, never the controller's unlabelled copy (see the error)`;
     return plan.cloneSafe ? `safe: ${targeted} copy ${base} into the declared canary` : 'unsafe: no equivalent base gives the declared canary (see the error)';
@@ -54,15 +54,15 @@ export function verdict(plan: MappingPlan): string {
 
 function rows(plan: MappingPlan): Array<[string, string]> {
   if (plan.strategy === 'skip') return [['verdict', verdict(plan)]];
-  const emitted = plan.emitted!;
+  const { copies } = plan;
   const predictions = (label: string, list: Prediction[]) => list.map((p): [string, string] => [`${LOGIC_LABELS[p.logic]} from ${label}`, describePrediction(p)]);
   return [
     ['base service', describeForm({ service: plan.base.service!, ...(plan.base.tls !== undefined ? { tls: plan.base.tls } : {}) })],
     ...(plan.base.notes ?? []).map((note): [string, string] => ['Emissary', note]),
-    ['declared canary', `${plan.declared!.url} (${plan.declared!.source})`],
-    ...predictions('written base', plan.fromWritten!),
-    ['emitted base', `${describeForm(emitted.form)}${emitted.rewritten ? ' (rewritten)' : ' (as written)'}`],
-    ...predictions('emitted base', emitted.predictions),
+    ['declared canary', `${plan.declared.url} (${plan.declared.source})`],
+    ...predictions('written base', copies.fromWritten),
+    ['emitted base', `${describeForm(copies.form)}${copies.rewritten ? ' (rewritten)' : ' (as written)'}`],
+    ...predictions('emitted base', copies.emitted),
     ...(plan.reliesOnTlsContexts ?? []).map(({ name, logics }): [string, string] => [
       'TLS context',
       `the canary ${logics.map((logic) => LOGIC_LABELS[logic]).join(' and ')} copies originates TLS only if TLSContext ${name} exists in the cluster; the stable route does not depend on it`,
@@ -93,15 +93,39 @@ export function explainText(plans: readonly MappingPlan[], settings: Settings): 
   return [...blocks, ...guardedNotes].join('\n');
 }
 
-export function explainData(plans: readonly MappingPlan[], settings: Settings): unknown {
-  const prediction = (p: Prediction) => ({
+function predictionData(p: Prediction) {
+  return {
     controller: LOGIC_LABELS[p.logic],
     logic: p.logic,
     service: p.canary.service,
     ...(p.canary.tls !== undefined ? { tls: p.canary.tls } : {}),
     asDeclared: p.differences.length === 0,
     differences: p.differences.map(describeDifference),
-  });
+  };
+}
+
+function planData(plan: MappingPlan) {
+  const head = { rollout: plan.rollout, base: plan.base, strategy: plan.strategy, targeted: plan.targeted.map((logic) => LOGIC_LABELS[logic]) };
+  if (plan.strategy === 'skip') return { ...head, cloneSafe: false, verdict: verdict(plan) };
+  const { copies } = plan;
+  return {
+    ...head,
+    declared: { url: plan.declared.url, source: plan.declared.source },
+    fromWritten: copies.fromWritten.map(predictionData),
+    emitted: { ...copies.form, rewritten: copies.rewritten, predictions: copies.emitted.map(predictionData) },
+    cloneSafe: plan.cloneSafe,
+    ...(plan.strandedBy ? { strandedBy: plan.strandedBy } : {}),
+    ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
+    ...(plan.reliesOnTlsContexts
+      ? { reliesOnTlsContexts: plan.reliesOnTlsContexts.map(({ name, logics }) => ({ name, controllers: logics.map((logic) => LOGIC_LABELS[logic]) })) }
+      : {}),
+    ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
+    ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
+    verdict: verdict(plan),
+  };
+}
+
+export function explainData(plans: readonly MappingPlan[], settings: Settings): unknown {
   return {
     settings: {
       strategy: settings.strategy,
@@ -109,24 +133,7 @@ export function explainData(plans: readonly MappingPlan[], settings: Settings): 
       ambassadorApiVersion: settings.ambassadorApiVersion,
       ...(settings.legacyTlsContext ? { legacyTlsContext: settings.legacyTlsContext } : {}),
     },
-    mappings: plans.map((plan) => ({
-      rollout: plan.rollout,
-      base: plan.base,
-      strategy: plan.strategy,
-      targeted: plan.targeted.map((logic) => LOGIC_LABELS[logic]),
-      ...(plan.declared ? { declared: { url: plan.declared.url, source: plan.declared.source } } : {}),
-      ...(plan.fromWritten ? { fromWritten: plan.fromWritten.map(prediction) } : {}),
-      ...(plan.emitted ? { emitted: { ...plan.emitted.form, rewritten: plan.emitted.rewritten, predictions: plan.emitted.predictions.map(prediction) } } : {}),
-      cloneSafe: plan.cloneSafe,
-      ...(plan.strandedBy ? { strandedBy: plan.strandedBy } : {}),
-      ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
-      ...(plan.reliesOnTlsContexts
-        ? { reliesOnTlsContexts: plan.reliesOnTlsContexts.map(({ name, logics }) => ({ name, controllers: logics.map((logic) => LOGIC_LABELS[logic]) })) }
-        : {}),
-      ...(plan.canaryMapping ? { canaryMapping: plan.canaryMapping } : {}),
-      ...(plan.previewMapping ? { previewMapping: plan.previewMapping } : {}),
-      verdict: verdict(plan),
-    })),
+    mappings: plans.map(planData),
     ...(settings.strategy === 'guarded' ? { guarded: { applicationSnippet: GUARDED_APPLICATION_SNIPPET, tradeOff: GUARDED_TRADE_OFF } } : {}),
   };
 }
