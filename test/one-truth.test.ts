@@ -12,6 +12,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { CliResult } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';
+import { REFUSAL_FINDINGS } from '../src/audit/entry.js';
 import { repoRoot } from './support/repo.js';
 
 interface CaseFile {
@@ -27,7 +28,7 @@ const goldenRoot = join(repoRoot, 'test', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 const noKubectl = 'problem' in kustomizeCommand('kubectl', process.env, repoRoot);
 /** The refusals of a base that audit, reading the live base alone, can see too. */
-const REFUSALS_AUDIT_SEES = ['no-clone-safe-form', 'needs-guarded', 'host-selects-base'];
+const REFUSALS_AUDIT_SEES: readonly string[] = ['no-clone-safe-form', 'needs-guarded', 'host-selects-base', ...REFUSAL_FINDINGS];
 
 function run(command: string, spec: CaseFile, cwd: string, stdin: string, extra: string[] = []): Promise<CliResult> {
   const args = spec.args ?? ['.'];

@@ -5,7 +5,7 @@ import { isHostKind } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind, kindReadThrough } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { describeHost, differencesOf, readMappingUpstream, type EmissarySetup, type UpstreamHost } from '../ambassador/upstream.js';
-import { lookUpBase, mappingsNamed, readBase, routingOf, skipOf, type BaseProblem } from '../canary/base-mappings.js';
+import { mappingsNamed, readBase, resolveRollout, skipOf, type BaseLookup, type BaseProblem, type ResolvedName } from '../canary/base-mappings.js';
 import { predict, type Prediction } from '../canary/clone-safe-solver.js';
 import { declarationContextOf, declareCanary, derivedCanary, type DeclarationContext, type DeclaredCanary } from '../canary/declared-canary.js';
 import { GUARD_LABEL } from '../canary/labels.js';
@@ -19,7 +19,7 @@ import { describeEmulatedCanary, stableServiceHost, type RolloutServices } from 
 import { LOGIC_LABELS, logicsFor, type ControllerLogic } from '../rollouts/controller-logic.js';
 import { CANARY_PATH, MAPPINGS_PATH } from '../rollouts/rollout.js';
 import { observe, type Observed } from './canary-findings.js';
-import type { AuditEntry, AuditResult, AuditSettings, CloneSafeVerdict, Copy, Finding } from './entry.js';
+import { REFUSAL_FINDINGS, type RefusalFinding, type AuditEntry, type AuditResult, type AuditSettings, type CloneSafeVerdict, type Copy, type Finding } from './entry.js';
 import { fixFor } from './fix.js';
 import { hostFinding, hostsFix, strandingHosts } from './host-findings.js';
 
@@ -31,6 +31,7 @@ interface Lookup {
   setup: EmissarySetup;
   tlsContexts: string[];
   targeted: ControllerLogic[];
+  bases: BaseLookup;
 }
 
 function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
@@ -50,29 +51,44 @@ function invalidRollout(rollout: Indexed, missing: string[]): AuditEntry {
 }
 
 /** The base the controller finds under `baseName`, or the finding that it finds none. */
-function findBase(rollout: Indexed, baseName: string, position: number, lookup: Lookup): Indexed | AuditEntry {
+/** The controller finds no base under a name: audit's words for the shared lookup's outcome (the input may be partial). */
+function baseMissing(rollout: Indexed, { name, position, found }: ResolvedName, lookup: Lookup): AuditEntry {
   const apiVersion = lookup.settings.ambassadorApiVersion;
   const kind = kindReadThrough(apiVersion);
-  const { base, inNamespace: other } = lookUpBase(lookup.mappings, rollout, baseName, apiVersion);
-  if (base) return base;
+  const other = found.inNamespace;
   const where = `namespace ${rollout.namespace}`;
   const [message, fix] = other
     ? [
-        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${baseName}; the input has it as a ${other.kind} of ${other.manifest.object.apiVersion}, but the controller reads ${kind}s through ${apiVersion} and finds no base`,
+        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${name}; the input has it as a ${other.kind} of ${other.manifest.object.apiVersion}, but the controller reads ${kind}s through ${apiVersion} and finds no base`,
         `Pass --ambassador-api-version with the controller's --ambassador-api-version; if it is ${apiVersion}, create the base as a ${kind} of ${groupOf(apiVersion)}.`,
       ]
     : [
-        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${baseName}, which is not in the input in ${where}`,
+        `Rollout ${rollout.namespace}/${rollout.name} names Mapping ${name}, which is not in the input in ${where}`,
         `If the input leaves out the Mappings of ${where}, include them (kubectl get rollouts.argoproj.io,mappings.getambassador.io -n ${rollout.namespace} -o yaml). Otherwise the controller cannot find the base either: create it, or fix the name in trafficRouting.ambassador.mappings.`,
       ];
   return {
     rollout: { namespace: rollout.namespace, name: rollout.name },
-    base: { name: baseName },
+    base: { name },
     status: 'findings',
     copies: [],
     findings: [{ code: 'base-missing', message, location: locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]) }],
     fix,
   };
+}
+
+/**
+ * What generate refuses about a name or its base that audit does not word itself, as findings in generate's words:
+ * the live state does not make them right (a base with a weight, a name listed twice). The rest audit reports in its
+ * own terms (a missing or invalid base), or does not apply to live objects (the live canary is no committed one).
+ */
+function refusalsOf(named: ResolvedName, base: Indexed): { findings: Finding[]; fix?: string } {
+  const refused = named.problems.flatMap((problem) => {
+    const code = REFUSAL_FINDINGS.find((c) => c === problem.code);
+    return code ? [{ finding: { code, message: problem.message, location: problem.location ?? locate(base.manifest.origin) }, hint: problem.hint }] : [];
+  });
+  if (refused.length === 0) return { findings: [] };
+  const hints = refused.flatMap(({ hint }) => (hint ? [hint] : []));
+  return { findings: refused.map(({ finding }) => finding), fix: `Fix in Git what canary-mapping generate refuses (${hints.join('; ')}), then re-render the app with canary-mapping and sync.` };
 }
 
 interface AuditDeclaration {
@@ -158,13 +174,17 @@ function verdictOf(plan: CopyPlan | undefined, needsGuarded: boolean): CloneSafe
   return plan.outcome.ok ? { ok: true, rewritten: plan.outcome.rewritten, ...plan.outcome.form } : { ok: false, refusal: 'no-clone-safe-form' };
 }
 
-function auditBase(rollout: Indexed, services: RolloutServices, baseName: string, position: number, lookup: Lookup): AuditEntry {
-  const found = findBase(rollout, baseName, position, lookup);
-  if ('findings' in found) return found;
-  const base = found;
+function auditBase(rollout: Indexed, services: RolloutServices, named: ResolvedName, lookup: Lookup): AuditEntry {
+  const { base } = named.found;
+  if (!base) return baseMissing(rollout, named, lookup);
   const { namespace } = rollout;
   const object = base.manifest.object;
   const start = { rollout: { namespace, name: rollout.name }, base: { name: base.name, apiVersion: object.apiVersion, kind: object.kind, ...liveUpstreamFields(base) } };
+  const refusals = refusalsOf(named, base);
+  // A name listed twice, or a base another Rollout names, is audited where it is listed first.
+  if (refusals.findings.some((f) => f.code === 'mapping-listed-twice' || f.code === 'mapping-shared')) {
+    return { ...start, status: 'findings', copies: [], findings: refusals.findings, ...(refusals.fix ? { fix: refusals.fix } : {}) };
+  }
   if (skipOf(base) === 'skip') return { ...start, status: 'skipped', copies: [], findings: [] };
   const serviceAt = () => locate(base.manifest.origin, ['spec', 'service']);
   const read = readBase(base, services, lookup.setup);
@@ -182,7 +202,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   const stableHosts = [stable.host, stableServiceHost(services)];
   const plan = derived && planCopies({ base: { apiVersion: object.apiVersion, service, tls, stable }, services, derived, declared, settings: lookup.settings, setup: lookup.setup });
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...refusals.findings];
   if (!dialsStable) {
     findings.push({
       code: 'base-not-stable-service',
@@ -202,7 +222,8 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
   findings.push(...canaryFindings, ...(live ? [] : wouldBreak(copies, serviceAt)));
   // A guarded canary is emitted as declared; its base is still made as clone-safe as the controller allows.
   const notCopied = declared !== undefined && derived !== undefined && uncopyable(derived, declared).length > 0;
-  const cloneSafe = verdictOf(plan, notCopied && !guarded);
+  const refusal = refusals.findings[0]?.code;
+  const cloneSafe: CloneSafeVerdict | undefined = refusal ? { ok: false, refusal: refusal as RefusalFinding } : verdictOf(plan, notCopied && !guarded);
   const remedies = cloneSafe?.ok === false && cloneSafe.refusal === 'no-clone-safe-form' && plan && !plan.outcome.ok ? plan.outcome.remedies() : [];
   const stranding = strandingHosts(base, live, lookup.hosts);
   const hostFindings = stranding.map((h) => hostFinding(h, base, live));
@@ -213,6 +234,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
     findings,
     ...(canary ? { canary: { name: canaryName, guarded, wrong: canaryFindings.length > 0 } } : {}),
     uncopyable: notCopied,
+    ...(refusals.fix ? { refused: refusals.fix } : {}),
     ...(cloneSafe ? { cloneSafe } : {}),
     remedies,
     copies,
@@ -235,8 +257,9 @@ function auditBase(rollout: Indexed, services: RolloutServices, baseName: string
 }
 
 function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
-  const routing = routingOf(rollout);
-  if (!routing) return [];
+  const resolved = resolveRollout(rollout, lookup.bases);
+  if (!resolved) return [];
+  const { routing } = resolved;
   if (!routing.ok) {
     const { problems } = routing;
     const missing = [
@@ -246,19 +269,23 @@ function auditRollout(rollout: Indexed, lookup: Lookup): AuditEntry[] {
     ];
     return [invalidRollout(rollout, missing)];
   }
-  return routing.names.map((name, position) => auditBase(rollout, routing.services, name, position, lookup));
+  return resolved.names.map((named) => auditBase(rollout, routing.services, named, lookup));
 }
 
 export function audit(manifests: readonly Manifest[], settings: AuditSettings): AuditResult {
   const diagnostics: Diagnostic[] = [];
   const objects = indexObjects(manifests, undefined, diagnostics);
+  const mappings = objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind));
+  const setup = emissarySetup(objects, settings.serviceNamespace ?? 'mapping');
   const lookup: Lookup = {
-    mappings: objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind)),
+    mappings,
     hosts: objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)),
     settings,
-    setup: emissarySetup(objects, settings.serviceNamespace ?? 'mapping'),
+    setup,
     tlsContexts: tlsContextNames(objects),
     targeted: logicsFor(settings.rolloutsVersion),
+    // Generate's lookup, as for a clone-safe app: the live canary next to its base is expected, not committed.
+    bases: { mappings, settings: { strategy: 'clone-safe', ambassadorApiVersion: settings.ambassadorApiVersion }, setup, claimedBy: new Map(), canaryNames: new Map() },
   };
   return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };
 }

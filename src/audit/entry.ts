@@ -9,6 +9,11 @@ import type { ControllerLogic } from '../rollouts/controller-logic.js';
 /** How a canary, live or as a controller would create it, differs from the declared canary. */
 export type Difference = UpstreamDifference['code'] | 'tls-context-missing';
 
+/** What generate refuses about a base that the live state does not make right: reported as findings in generate's words. */
+export const REFUSAL_FINDINGS = ['mapping-listed-twice', 'mapping-shared', 'skip-invalid', 'base-weight', 'canary-name-collision'] as const;
+
+export type RefusalFinding = (typeof REFUSAL_FINDINGS)[number];
+
 export const FINDING_CODES = [
   'lost-scheme',
   'unexpected-tls',
@@ -25,6 +30,7 @@ export const FINDING_CODES = [
   'declaration-invalid',
   'rollout-invalid',
   'host-selects-base',
+  ...REFUSAL_FINDINGS,
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -64,8 +70,8 @@ export interface AuditEntry {
   fix?: string;
 }
 
-/** As generate decides: a kept or rewritten base, or its refusal (the declared canary is no copy of the base, or no form is safe). */
-export type CloneSafeVerdict = { ok: true; rewritten: boolean; service: string; tls?: unknown } | { ok: false; refusal: 'needs-guarded' | 'no-clone-safe-form' };
+/** As generate decides: a kept or rewritten base, or its refusal (the declared canary is no copy of the base, no form is safe, or a refusal finding). */
+export type CloneSafeVerdict = { ok: true; rewritten: boolean; service: string; tls?: unknown } | { ok: false; refusal: 'needs-guarded' | 'no-clone-safe-form' | RefusalFinding };
 
 export interface AuditSettings {
   rolloutsVersion: string;

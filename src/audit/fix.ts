@@ -10,6 +10,8 @@ export interface FixInput {
   services: RolloutServices;
   findings: Finding[];
   canary?: { name: string; guarded: boolean; wrong: boolean };
+  /** What to fix in Git first, since generate refuses the base as it is (refusal findings). */
+  refused?: string;
   /** The declared canary cannot be copied from the base by any controller. */
   uncopyable: boolean;
   /** Whether generate finds a clone-safe form of the base; absent when it refuses the base before trying. */
@@ -28,6 +30,7 @@ export function fixFor(input: FixInput): string | undefined {
     ? `delete Mapping ${namespace}/${canary.name} (the controller never recomputes an existing canary's service; it creates a new one from the base while the canary weight is above 0)`
     : undefined;
   const deleteCanary = deletion ? ` Then ${deletion}.` : '';
+  if (input.refused) return `${input.refused}${deleteCanary}`;
   if (codes.has('base-not-stable-service')) {
     return `Point spec.service of base Mapping ${namespace}/${input.base} at the stableService ${input.services.stableService} in Git (canary-mapping generate refuses this base) and sync.${deleteCanary}`;
   }

@@ -32,14 +32,13 @@ export type BaseResolution = { skipped: false; context: BaseContext } | { skippe
 
 export interface BaseLookup {
   mappings: readonly Indexed[];
-  settings: Settings;
+  settings: Pick<Settings, 'strategy' | 'ambassadorApiVersion'>;
   /** What the render shows of Emissary: its Module and TLSContexts. */
   setup: EmissarySetup;
   /** Which Rollout already named a base, across all Rollouts of the app. */
   claimedBy: Map<Indexed, Manifest>;
   /** Which base a canary name (`namespace/name`) is derived from, to refuse two bases sharing one. */
   canaryNames: Map<string, Indexed>;
-  diagnostics: Diagnostic[];
 }
 
 export type RoutingProblem = 'stableService-missing' | 'canaryService-missing' | 'canaryService-not-bare' | 'mappings-invalid';
@@ -143,7 +142,15 @@ export function mappingsNamed(mappings: readonly Indexed[], name: string): reado
  * version), else a Mapping of that name it cannot see (another kind in the namespace) or one in another namespace.
  * Shared by generate and audit, so both look up bases as the controller does.
  */
-export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseName: string, apiVersion: AmbassadorApiVersion) {
+export interface BaseFound {
+  base?: Indexed;
+  /** A Mapping of that name in the Rollout's namespace, of a kind the controller may not read. */
+  inNamespace?: Indexed;
+  /** One of that name in another namespace. */
+  elsewhere?: Indexed;
+}
+
+export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseName: string, apiVersion: AmbassadorApiVersion): BaseFound {
   const kind = kindReadThrough(apiVersion);
   const sameName = mappingsNamed(mappings, baseName);
   return {
@@ -153,14 +160,13 @@ export function lookUpBase(mappings: readonly Indexed[], rollout: Indexed, baseN
   };
 }
 
-/** The base Mapping the controller finds under `baseName`, or a diagnostic saying why it finds none. */
-function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocation, lookup: BaseLookup): Indexed | undefined {
+/** Why the controller finds no base under `baseName`. */
+function baseNotFound(rollout: Indexed, baseName: string, found: BaseFound, nameAt: () => SourceLocation, lookup: BaseLookup): Diagnostic {
   const { settings } = lookup;
   const controllerKind = kindReadThrough(settings.ambassadorApiVersion);
   const controllerGroup = groupOf(settings.ambassadorApiVersion);
   const who = `Rollout ${rollout.namespace}/${rollout.name}`;
-  const { base, inNamespace, elsewhere } = lookUpBase(lookup.mappings, rollout, baseName, settings.ambassadorApiVersion);
-  if (base) return base;
+  const { inNamespace, elsewhere } = found;
   const renamed = inNamespace ? undefined : renamedMapping(lookup.mappings, baseName, rollout.namespace);
   const [message, hint] = renamed
     ? [
@@ -178,8 +184,7 @@ function findBase(rollout: Indexed, baseName: string, nameAt: () => SourceLocati
           ? `a Mapping ${baseName} exists in namespace ${elsewhere.namespace} (${formatLocation(locate(elsewhere.manifest.origin))}); base Mappings must live in the Rollout's namespace`
           : 'add the base Mapping to the app, or fix the name in trafficRouting.ambassador.mappings',
       ];
-  lookup.diagnostics.push(diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt(), hint));
-  return undefined;
+  return diagnostic(inNamespace ? 'mapping-not-visible' : 'mapping-not-found', message, nameAt(), hint);
 }
 
 /**
@@ -240,14 +245,14 @@ function committedCanary(existing: Indexed, base: Indexed, strategy: Settings['s
 }
 
 /** The controller cuts base names to 246 characters: two bases that agree that far share one canary Mapping. */
-function sharedCanaryName(base: Indexed, canaryName: string, lookup: BaseLookup): boolean {
+function sharedCanaryName(base: Indexed, canaryName: string, lookup: BaseLookup, problems: Diagnostic[]): boolean {
   const key = `${base.namespace}/${canaryName}`;
   const first = lookup.canaryNames.get(key);
   if (!first) {
     lookup.canaryNames.set(key, base);
     return false;
   }
-  lookup.diagnostics.push(
+  problems.push(
     diagnostic(
       'canary-name-collision',
       `base Mappings ${first.name} (${formatLocation(locate(first.manifest.origin, ['metadata', 'name']))}) and ${base.name} share their first 246 characters, so both canaries are named ${canaryName}: the controller would route both Rollouts through one canary Mapping${lookup.settings.strategy === 'guarded' ? ', and the plugin would emit it twice' : ''}`,
@@ -298,15 +303,14 @@ function baseDiagnostic(read: BaseProblem, base: Indexed): Diagnostic {
   );
 }
 
-function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, lookup: BaseLookup): BaseContext | undefined {
-  const { diagnostics } = lookup;
+function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, lookup: BaseLookup, diagnostics: Diagnostic[]): BaseContext | undefined {
   const at = (path: readonly string[]) => locate(base.manifest.origin, path);
   const canaryName = canaryMappingName(base.name);
   const existing = mappingsNamed(lookup.mappings, canaryName).find((m) => m.namespace === rollout.namespace);
   // guarded: the plugin's own earlier output (its labels) is replaced by the canary it emits now.
   const refused = existing && !(lookup.settings.strategy === 'guarded' && isOwnOutput(existing.manifest.object, { guarded: true }));
   if (refused) diagnostics.push(committedCanary(existing, base, lookup.settings.strategy));
-  const collides = sharedCanaryName(base, canaryName, lookup);
+  const collides = sharedCanaryName(base, canaryName, lookup, diagnostics);
   const weight = getPath(base.manifest.object, ['spec', 'weight']);
   const weighted = weight !== undefined && weight !== 0;
   if (weighted) {
@@ -340,46 +344,81 @@ function checkBase(rollout: Indexed, base: Indexed, services: RolloutServices, l
   return refused || collides || weighted ? undefined : { rollout, base, services, url: parsed.url, service, tls, notes: parsed.notes, stable, at };
 }
 
-/** The base Mappings of one Rollout that routes through Ambassador (none for any other object). */
-export function resolveBases(rollout: Indexed, lookup: BaseLookup): BaseResolution[] {
+/** One name of a Rollout's mappings list, resolved as generate resolves it. */
+export interface ResolvedName {
+  name: string;
+  position: number;
+  /** What the controller finds under the name. */
+  found: BaseFound;
+  /** What generate refuses about the name or its base, each located where it is fixed; empty when it has nothing against them. */
+  problems: Diagnostic[];
+  resolution?: BaseResolution;
+}
+
+/**
+ * A Rollout's routing and each base it names, with generate's verdict on each: the one lookup path that generate
+ * (which reports the problems) and audit (which maps them to findings) share. Undefined for an object that does not
+ * route through Ambassador.
+ */
+export function resolveRollout(rollout: Indexed, lookup: BaseLookup): { routing: Routing; names: ResolvedName[]; problems: Diagnostic[] } | undefined {
   const routing = routingOf(rollout);
-  if (!routing) return [];
-  if (!routing.ok) {
-    lookup.diagnostics.push(...routing.problems.map((problem) => routingDiagnostic(problem, rollout, routing.routing)));
-    return [];
-  }
+  if (!routing) return undefined;
+  if (!routing.ok) return { routing, names: [], problems: routing.problems.map((problem) => routingDiagnostic(problem, rollout, routing.routing)) };
   const { services, names } = routing;
-  return names.flatMap((baseName, position): BaseResolution[] => {
-    // Positions cost a parse of the file: look them up only for a diagnostic.
-    const nameAt = () => locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]);
-    const base = findBase(rollout, baseName, nameAt, lookup);
-    if (!base) return [];
-    const owner = lookup.claimedBy.get(base);
-    if (owner === rollout.manifest) {
-      lookup.diagnostics.push(
-        diagnostic(
-          'mapping-listed-twice',
-          `Rollout ${rollout.namespace}/${rollout.name} lists Mapping ${baseName} twice in trafficRouting.ambassador.mappings`,
-          nameAt(),
-          'list each base Mapping once',
-        ),
-      );
-      return [];
-    }
-    if (owner) {
-      lookup.diagnostics.push(
-        diagnostic(
-          'mapping-shared',
-          `Mapping ${base.namespace}/${baseName} is named by two Rollouts; the other is at ${formatLocation(locate(owner.origin))}`,
-          nameAt(),
-          'give each Rollout its own base Mapping: both controllers would fight over one canary copy',
-        ),
-      );
-      return [];
-    }
-    lookup.claimedBy.set(base, rollout.manifest);
-    if (isSkipped(base, lookup.diagnostics)) return [{ skipped: true, rollout, base }];
-    const context = checkBase(rollout, base, services, lookup);
-    return context ? [{ skipped: false, context }] : [];
+  const resolved = names.map((name, position): ResolvedName => {
+    const found = lookUpBase(lookup.mappings, rollout, name, lookup.settings.ambassadorApiVersion);
+    const problems: Diagnostic[] = [];
+    const resolution = resolveName(rollout, services, { name, position, found }, lookup, problems);
+    return { name, position, found, problems, ...(resolution ? { resolution } : {}) };
+  });
+  return { routing, names: resolved, problems: [] };
+}
+
+function resolveName(rollout: Indexed, services: RolloutServices, named: { name: string; position: number; found: BaseFound }, lookup: BaseLookup, problems: Diagnostic[]): BaseResolution | undefined {
+  const { name: baseName, position, found } = named;
+  // Positions cost a parse of the file: look them up only for a diagnostic.
+  const nameAt = () => locate(rollout.manifest.origin, [...MAPPINGS_PATH, position]);
+  const { base } = found;
+  if (!base) {
+    problems.push(baseNotFound(rollout, baseName, found, nameAt, lookup));
+    return undefined;
+  }
+  const owner = lookup.claimedBy.get(base);
+  if (owner === rollout.manifest) {
+    problems.push(
+      diagnostic(
+        'mapping-listed-twice',
+        `Rollout ${rollout.namespace}/${rollout.name} lists Mapping ${baseName} twice in trafficRouting.ambassador.mappings`,
+        nameAt(),
+        'list each base Mapping once',
+      ),
+    );
+    return undefined;
+  }
+  if (owner) {
+    problems.push(
+      diagnostic(
+        'mapping-shared',
+        `Mapping ${base.namespace}/${baseName} is named by two Rollouts; the other is at ${formatLocation(locate(owner.origin))}`,
+        nameAt(),
+        'give each Rollout its own base Mapping: both controllers would fight over one canary copy',
+      ),
+    );
+    return undefined;
+  }
+  lookup.claimedBy.set(base, rollout.manifest);
+  if (isSkipped(base, problems)) return { skipped: true, rollout, base };
+  const context = checkBase(rollout, base, services, lookup, problems);
+  return context ? { skipped: false, context } : undefined;
+}
+
+/** The base Mappings of one Rollout that routes through Ambassador (none for any other object); generate's problems go to `diagnostics`. */
+export function resolveBases(rollout: Indexed, lookup: BaseLookup, diagnostics: Diagnostic[]): BaseResolution[] {
+  const resolved = resolveRollout(rollout, lookup);
+  if (!resolved) return [];
+  diagnostics.push(...resolved.problems);
+  return resolved.names.flatMap(({ problems, resolution }) => {
+    diagnostics.push(...problems);
+    return resolution ? [resolution] : [];
   });
 }

@@ -72,12 +72,12 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
   const objects = indexObjects(manifests, context.destinationNamespace, diagnostics);
   const mappings = objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind));
   const setup = { emissary: emissarySetup(objects, settings.serviceNamespace), tlsContexts: tlsContextNames(objects) };
-  const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map(), diagnostics };
+  const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map() };
   const mappingNamed = (name: string, namespace: string) => mappings.find((m) => m.name === name && m.namespace === namespace);
   const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
 
   for (const rollout of objects) {
-    for (const resolution of resolveBases(rollout, lookup)) {
+    for (const resolution of resolveBases(rollout, lookup, diagnostics)) {
       if (resolution.skipped) {
         result.plans.push(skippedPlan(resolution.rollout, resolution.base, settings));
         continue;

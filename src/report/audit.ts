@@ -23,9 +23,9 @@ function describeCanary(canary: NonNullable<AuditEntry['canary']>): string {
 /** What generate makes of the live base, in the words of its own outcome. */
 function describeCloneSafe(verdict: CloneSafeVerdict): string {
   if (!verdict.ok) {
-    return verdict.refusal === 'needs-guarded'
-      ? 'refuses it in clone-safe mode (needs-guarded): the declared canary is not what the controller copies from the base'
-      : 'refuses it in clone-safe mode (no-clone-safe-form): no equivalent base gives every targeted controller the declared canary';
+    if (verdict.refusal === 'needs-guarded') return 'refuses it in clone-safe mode (needs-guarded): the declared canary is not what the controller copies from the base';
+    if (verdict.refusal === 'no-clone-safe-form') return 'refuses it in clone-safe mode (no-clone-safe-form): no equivalent base gives every targeted controller the declared canary';
+    return `refuses it (${verdict.refusal}): see the findings`;
   }
   return verdict.rewritten ? `rewrites the base to ${describeForm(verdict)}` : 'keeps the base as it is';
 }
