@@ -151,6 +151,14 @@ describe('limits: each stops hostile input quickly with an error that names the 
     assertFails(await generate(tree({ ...example, 'deep.json': json })), 'too-deep', /^deep\.json:1:\d+: /m);
   });
 
+  it('a config file nested 5,000 levels deep: a located config-syntax error, not the YAML library running out of stack', async () => {
+    const dir = tree(example);
+    writeFileSync(join(dir, '.canary-mapping.yaml'), `strategy: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    const result = await generate(dir);
+    assertFails(result, 'config-syntax', /^\.canary-mapping\.yaml:1:\d+: error\[config-syntax\]: YAML: maps and lists nested deeper than 64 levels$/m);
+    assert.doesNotMatch(result.stderr, /call stack/);
+  });
+
   it('max-depth allows exactly its depth, in YAML and JSON', async () => {
     const dir = tree({ ...example, 'deep.yaml': nested(12) });
     assertRendered(await generate(dir, ['--max-depth=12']));

@@ -163,7 +163,7 @@ function wouldBreak(copies: ReadonlyArray<Copy & { observed: Observed[] }>, serv
 function copiesOf(plan: CopyPlan | undefined, base: { apiVersion: string; form: { service: string; tls?: unknown } }, services: RolloutServices, declared: DeclaredCanary | undefined, stableHosts: UpstreamHost[], lookup: Lookup): Prediction[] {
   if (plan) return plan.fromWritten;
   const { settings, setup, targeted } = lookup;
-  const input = { apiVersion: base.apiVersion, rollout: services, declared, stableHosts, logics: targeted, controllerApiVersion: settings.ambassadorApiVersion, legacyTlsContext: '', setup };
+  const input = { apiVersion: base.apiVersion, rollout: services, declared, stableHosts, logics: targeted, controllerApiVersion: settings.ambassadorApiVersion, setup };
   return predict(input, base.form);
 }
 

@@ -116,7 +116,7 @@ function formCount(input: SolverInput, stable: Upstream): number {
 }
 
 /** What each logic copies from a base form, against the declared canary (audit may know none). */
-export function predict(input: Omit<SolverInput, 'service' | 'tls' | 'declared'> & { declared: Pick<DeclaredCanary, 'upstream'> | undefined }, form: BaseForm): Prediction[] {
+export function predict(input: Omit<SolverInput, 'service' | 'tls' | 'declared' | 'legacyTlsContext'> & { declared: Pick<DeclaredCanary, 'upstream'> | undefined }, form: BaseForm): Prediction[] {
   return input.logics.map((logic) => {
     const canary = emulateCanary({ apiVersion: input.apiVersion, spec: form }, input.rollout, logic, input.controllerApiVersion, input.setup);
     if (!canary) throw new Error('bug: solver called for a base the controller cannot read');

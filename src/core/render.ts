@@ -10,7 +10,7 @@ import type { FieldEdit } from '../manifests/emit.js';
 import { nameOf, namespaceOf, type Indexed, type KubeObject, type Manifest } from '../manifests/manifest.js';
 import type { LocatedMappingConfig } from '../settings/mapping-config.js';
 import type { Settings } from '../settings/table.js';
-import { resolveBases, type BaseLookup } from '../canary/base-mappings.js';
+import { mappingsNamed, resolveBases, type BaseLookup } from '../canary/base-mappings.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { indexObjects } from './object-index.js';
 
@@ -73,7 +73,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
   const mappings = objects.filter((o) => isMappingKind(o.manifest.object.apiVersion, o.kind));
   const setup = { emissary: emissarySetup(objects, settings.serviceNamespace), tlsContexts: tlsContextNames(objects) };
   const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map() };
-  const mappingNamed = (name: string, namespace: string) => mappings.find((m) => m.name === name && m.namespace === namespace);
+  const mappingNamed = (name: string, namespace: string) => mappingsNamed(mappings, name).find((m) => m.namespace === namespace);
   const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
 
   for (const rollout of objects) {

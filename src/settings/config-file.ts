@@ -3,6 +3,7 @@
 import type { Node } from 'yaml';
 import * as z from 'zod/mini';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { parseSyntax } from '../manifests/kubernetes-yaml.js';
 import { lineLocator } from '../manifests/line-index.js';
 import { yamlLibrary } from '../manifests/yaml-library.js';
 import { mappingConfigSchema, mappingNameSchema, type LocatedMappingConfig } from './mapping-config.js';
@@ -26,6 +27,8 @@ export interface ConfigFile {
 
 const MAPPING_KEYS = ['canaryService', 'patches', 'preview'];
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Far more than any setting or patch value needs, far less than what the YAML library's recursion survives. */
+const CONFIG_MAX_DEPTH = 64;
 
 /** The node at `path`, or the deepest one that exists on the way (an alias is not followed). */
 function nodeAt(root: Node, path: readonly PropertyKey[]): Node {
@@ -49,6 +52,13 @@ function quoteHint(node: Node, issue: Issue): string | undefined {
 export function parseConfigFile(path: string, text: string): ConfigFile {
   const { isMap, isNode, isScalar, parseAllDocuments } = yamlLibrary();
   const at = lineLocator(path, text);
+  const nothing = { values: {}, mappings: {} };
+  // The YAML library recurses once per level of nesting: a pathological file is stopped before it does.
+  const tooDeep = parseSyntax(text, CONFIG_MAX_DEPTH).tooDeep;
+  if (tooDeep !== undefined) {
+    const message = `YAML: maps and lists nested deeper than ${CONFIG_MAX_DEPTH} levels`;
+    return { ...nothing, diagnostics: [diagnostic('config-syntax', message, at(tooDeep), 'settings nest a few levels at most: check the brackets and the indentation')] };
+  }
   const documents = parseAllDocuments(text, { prettyErrors: false });
   const diagnostics = documents.flatMap((document) =>
     document.errors.map((error) => diagnostic('config-syntax', `YAML: ${error.message}`, at(error.pos[0]))),
@@ -59,7 +69,6 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
       diagnostic('config-multiple-documents', 'a second YAML document; expected exactly one map of settings', at(second.range[0]), `put every setting in one map and remove the \`---\` line`),
     );
   }
-  const nothing = { values: {}, mappings: {} };
   if (!document || diagnostics.length > 0) return { ...nothing, diagnostics };
 
   const root = document.contents;
