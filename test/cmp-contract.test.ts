@@ -6,7 +6,7 @@
 // installed where this project is developed and tested.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -437,6 +437,29 @@ cat '${join(standIn, 'stream.yaml')}'
     const result = await run(generate(), chart, environment('fail-after-output'));
     // canary-mapping rendered the stream it got; only the pipeline's status tells that helm failed.
     assert.notEqual(result.code, 0, 'the pipeline fails although its last command succeeded');
+  });
+
+  it('refuses a values file that is a link out of the app directory, or no file at all, before helm runs', async () => {
+    const outside = tempDir('helm-outside');
+    writeFileSync(join(outside, 'secrets.yaml'), 'password: hunter2\n');
+    normaliseModes(outside);
+    symlinkSync(join(outside, 'secrets.yaml'), join(chart, 'linked.yaml'));
+    try {
+      for (const [file, message] of [
+        ['linked.yaml', /values-files\[1\] 'linked\.yaml' is a link that leads outside the app directory/],
+        ['missing.yaml', /values-files\[1\] 'missing\.yaml' is not a file in the app directory/],
+      ] as const) {
+        const parameters = [{ name: 'values-files', array: ['values.yaml', file] }];
+        const env = { ...argoEnvironment(binDir, CHART_PATH, parameters), PATH: `${standIn}:${argoEnvironment(binDir, CHART_PATH).PATH}`, HELM_STAND_IN: 'render' };
+        const result = await run(generate(), chart, env);
+        assert.notEqual(result.code, 0, `${file} is refused`);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /helm-outside|^helm /m, 'helm never ran, and the target is not named');
+      }
+    } finally {
+      rmSync(join(chart, 'linked.yaml'));
+    }
   });
 
   it('refuses values files outside the app directory before helm runs: absolute paths, ways up, URLs', async () => {

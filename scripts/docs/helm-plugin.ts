@@ -28,6 +28,15 @@ for ((i = 0; ; i++)); do
     echo "canary-mapping-helm: values-files[$i] '$file' must be a relative path inside the app directory" >&2
     exit 2
   fi
+  # Nor a link that leads out of it: helm follows links. The message does not name where the link leads.
+  real=$(realpath -e -- "$file" 2>/dev/null) || {
+    echo "canary-mapping-helm: values-files[$i] '$file' is not a file in the app directory" >&2
+    exit 2
+  }
+  if [[ $real/ != "$(pwd -P)"/* ]]; then
+    echo "canary-mapping-helm: values-files[$i] '$file' is a link that leads outside the app directory" >&2
+    exit 2
+  fi
   values+=("--values=$file")
   unset "$name"
 done
