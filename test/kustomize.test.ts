@@ -180,25 +180,33 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     await assertGroupGone(pidFile);
   });
 
-  it('on SIGTERM during the second run the executable kills the process group and exits non-zero with nothing on stdout, leaving no wrapper behind', async () => {
-    // The first run renders a problem to locate, so that the plugin writes the wrapper and runs Kustomize on it.
-    const { dir, kustomize, pidFile } = app(`if ${ANNOTATED_RUN}; then echo "$last" > wrapper.txt\n${HANG}\nfi\ncat broken.yaml`);
-    const bundle = join(repoRoot, 'dist', 'canary-mapping');
-    const child = spawn(process.execPath, [bundle, 'generate', '.', `--kustomize-path=${kustomize}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const output = { stdout: '', stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
-    const exited = new Promise<string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? String(code))));
-    await waitFor(() => existsSync(join(dir, 'wrapper.txt')) && readFileSync(join(dir, 'wrapper.txt'), 'utf8').endsWith('\n'), 'the second run started');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 'SIGTERM', 'ended by the signal, as it would have been without Kustomize');
-    assert.equal(output.stdout, '');
-    assert.equal(output.stderr, 'canary-mapping: stopped by SIGTERM; nothing was rendered\n');
-    await assertGroupGone(pidFile);
-    const wrapper = readFileSync(join(dir, 'wrapper.txt'), 'utf8').trim();
-    assert.match(wrapper, /canary-mapping-kustomize-/);
-    assert.equal(existsSync(wrapper), false, 'the wrapper kustomization is removed before the signal ends the plugin');
-  });
+  // During the first run, on the app directory; during the second, which the first run's problem to locate starts.
+  for (const second of [false, true]) {
+    it(`on SIGTERM during the ${second ? 'second run the executable kills the process group, leaves no wrapper behind' : 'first run the executable kills the process group'} and exits non-zero with nothing on stdout`, async () => {
+      const hang = `echo "$last" > started.txt\n${HANG}`;
+      const { dir, kustomize, pidFile } = app(second ? `if ${ANNOTATED_RUN}; then ${hang}\nfi\ncat broken.yaml` : hang);
+      const bundle = join(repoRoot, 'dist', 'canary-mapping');
+      const child = spawn(process.execPath, [bundle, 'generate', '.', `--kustomize-path=${kustomize}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = { stdout: '', stderr: '' };
+      child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
+      const exited = new Promise<string>((resolve) => child.on('close', (code, signal) => resolve(signal ?? String(code))));
+      const started = join(dir, 'started.txt');
+      await waitFor(() => existsSync(started) && readFileSync(started, 'utf8').endsWith('\n'), 'the run to stop started');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 'SIGTERM', 'ended by the signal, as it would have been without Kustomize');
+      assert.equal(output.stdout, '');
+      assert.equal(output.stderr, 'canary-mapping: stopped by SIGTERM; nothing was rendered\n');
+      await assertGroupGone(pidFile);
+      const target = readFileSync(started, 'utf8').trim();
+      if (second) {
+        assert.match(target, /canary-mapping-kustomize-/);
+        assert.equal(existsSync(target), false, 'the wrapper kustomization is removed before the signal ends the plugin');
+      } else {
+        assert.equal(target, dir);
+      }
+    });
+  }
 
   it("reports a failure with Kustomize's message, the exit status and repository paths, not the checkout's", async () => {
     const { dir, kustomize } = app(`echo "Error: accumulating resources: lstat $PWD/missing.yaml: no such file or directory" >&2\nexit 3`);
