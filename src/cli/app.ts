@@ -53,15 +53,19 @@ export function locateApp(directory: string, environment: Environment, io: CliIo
   return { appDirectory, prefix, root, configFile };
 }
 
-/** Settings, files, parse and the pure core: what generate and explain share. A CliResult when it failed early. */
-export async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<RenderedApp | CliResult> {
+/**
+ * Settings, files, parse and the pure core: what generate and explain share; `finish` makes the command's result of
+ * the rendered app. When a Kustomize render left out where its objects were written and the core or `finish` asked,
+ * Kustomize finds that out and the same objects go through the core again, so that what is reported is located.
+ */
+export async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo, finish: (app: RenderedApp) => CliResult): Promise<CliResult> {
   const { appDirectory, prefix, root, configFile } = locateApp(target === '-' ? '.' : target, environment, io);
   if (configFile && isFailure(configFile)) return configFile;
   const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
   if (settingProblems.length > 0) return failure(settingProblems);
   const limits = limitsOf(settings);
 
-  const { manifests, diagnostics, what } = await readSource({
+  const { manifests, diagnostics, what, sources } = await readSource({
     target,
     directory: appDirectory,
     displayPrefix: prefix,
@@ -86,12 +90,19 @@ export async function renderApp(target: string, flags: ParsedArgs['flags'], envi
   if (diagnostics.length > 0) return failure(diagnostics);
   const destinationNamespace = environment.ARGOCD_APP_NAMESPACE || undefined;
   const kubeApiVersions = environment.KUBE_API_VERSIONS?.split(',').map((entry) => entry.trim());
-  const result = render(manifests, {
-    settings,
-    mappings,
-    ...(destinationNamespace ? { destinationNamespace } : {}),
-    ...(kubeApiVersions ? { kubeApiVersions } : {}),
-  });
-  return { manifests, result, settings };
+  const finishRender = () =>
+    finish({
+      manifests,
+      result: render(manifests, {
+        settings,
+        mappings,
+        ...(destinationNamespace ? { destinationNamespace } : {}),
+        ...(kubeApiVersions ? { kubeApiVersions } : {}),
+      }),
+      settings,
+    });
+  const finished = finishRender();
+  if (!sources?.asked()) return finished;
+  await sources.find();
+  return finishRender();
 }
-

@@ -2,15 +2,15 @@
 import { renderStream } from '../manifests/emit.js';
 import type { ParsedArgs } from './args.js';
 import { renderApp } from './app.js';
-import { failure, isFailure, type CliIo, type CliResult, type Environment } from './io.js';
+import { failure, type CliIo, type CliResult, type Environment } from './io.js';
 
-export async function generate(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<CliResult> {
-  const app = await renderApp(target, flags, environment, io);
-  if (isFailure(app)) return app;
-  if (app.result.diagnostics.length > 0) return failure(app.result.diagnostics);
-  const kept = app.manifests.filter((manifest) => !app.result.superseded.has(manifest));
-  const written = renderStream(kept, app.result);
-  if ('diagnostics' in written) return failure(written.diagnostics);
-  return { exitCode: 0, stdout: written.stream, stderr: '' };
+export function generate(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<CliResult> {
+  return renderApp(target, flags, environment, io, (app) => {
+    if (app.result.diagnostics.length > 0) return failure(app.result.diagnostics);
+    const kept = app.manifests.filter((manifest) => !app.result.superseded.has(manifest));
+    const written = renderStream(kept, app.result);
+    if ('diagnostics' in written) return failure(written.diagnostics);
+    return { exitCode: 0, stdout: written.stream, stderr: '' };
+  });
 }
 

@@ -232,8 +232,8 @@ export const settingsTable = {
     readsAppFiles: true,
     title: 'Kustomize timeout',
     description:
-      "Seconds Kustomize may run before it is stopped, with every process it started. Keep it below Argo CD's " +
-      'deadline for the whole request (60 s unless changed).',
+      'Seconds Kustomize may run before it is stopped, with every process it started; a second run that locates ' +
+      "problems shares them. Keep it below Argo CD's deadline for the whole request (60 s unless changed).",
     collectionType: 'string',
     schema: () => z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
     default: '45',

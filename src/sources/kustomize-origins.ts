@@ -1,10 +1,12 @@
-// Which file of the app a Kustomize-rendered object was written in, as Kustomize itself records it. The app is built
-// through a wrapper kustomization that refers to it by relative path and sets `buildMetadata: [originAnnotations,
-// transformerAnnotations]`: every object then carries the file Kustomize read it from (`config.kubernetes.io/origin`)
-// and the kustomizations whose transformers ran over it (`alpha.config.kubernetes.io/transformations`), so that a
-// field a patch sets can be located in the patch. Both annotations are taken off the output. Files are read only to
-// locate a diagnostic, only through the hardened reader, and only inside the repository: a path Kustomize reports
-// outside it (an absolute or `../` resource, a link out) is never opened, and the object is then named instead.
+// Which file of the app a Kustomize-rendered object was written in, as Kustomize itself records it. To find out, the
+// app is built again through a wrapper kustomization that refers to it by relative path and sets `buildMetadata:
+// [originAnnotations, transformerAnnotations]`: every object then carries the file Kustomize read it from
+// (`config.kubernetes.io/origin`) and the kustomizations whose transformers ran over it
+// (`alpha.config.kubernetes.io/transformations`), so that a field a patch sets can be located in the patch. The
+// objects of the plain build are matched to the annotated ones by position. Both annotations are taken off the output.
+// Files are read only to locate a diagnostic, only through the hardened reader, and only inside the repository: a
+// path Kustomize reports outside it (an absolute or `../` resource, a link out) is never opened, and the object is
+// then named instead.
 import { statSync, type Stats } from 'node:fs';
 import { dirname, posix, relative, resolve, sep } from 'node:path';
 import { isRecord, metadataOf, nameOf, type KubeObject, type Manifest, type SourceFile, type Written, type WrittenSource } from '../manifests/manifest.js';
@@ -96,23 +98,23 @@ function textWithout(text: string, count: number): string | undefined {
   return [...lines.slice(0, kept.length > 0 ? annotations + 1 : annotations), ...kept, ...lines.slice(end)].join('\n');
 }
 
-/**
- * The manifest as the app wrote it, without the annotations the wrapper asked for, and what they said: read only when
- * a diagnostic needs it.
- */
-function takeBuildMetadata(manifest: ParsedManifest): { manifest: ParsedManifest; recorded: () => BuildMetadata } {
-  const metadata = metadataOf(manifest.object);
-  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
-  const recorded = () => readBuildMetadata(annotations);
+function annotationsOf(object: KubeObject): Record<string, unknown> {
+  const { annotations } = metadataOf(object);
+  return isRecord(annotations) ? annotations : {};
+}
+
+/** The manifest as the app wrote it, without the annotations the wrapper (or the app's own buildMetadata) asked for. */
+function takeBuildMetadata(manifest: ParsedManifest): ParsedManifest {
+  const annotations = annotationsOf(manifest.object);
   const present = [ORIGIN, TRANSFORMATIONS].filter((key) => key in annotations);
-  if (present.length === 0) return { manifest, recorded };
+  if (present.length === 0) return manifest;
   const { [ORIGIN]: _origin, [TRANSFORMATIONS]: _transformations, ...rest } = annotations;
-  const { annotations: _annotations, ...otherMetadata } = metadata;
+  const { annotations: _annotations, ...otherMetadata } = metadataOf(manifest.object);
   const object: KubeObject = { ...manifest.object, metadata: Object.keys(rest).length > 0 ? { ...otherMetadata, annotations: rest } : otherMetadata };
   // Laid out otherwise, the object has no source text to keep: it is written anew.
   const { source: _source, ...rest2 } = manifest;
   const source = manifest.source === undefined ? undefined : textWithout(manifest.source, present.length);
-  return { manifest: { ...rest2, object, ...(source === undefined ? {} : { source }) }, recorded };
+  return { ...rest2, object, ...(source === undefined ? {} : { source }) };
 }
 
 export interface SourceFinderOptions {
@@ -269,15 +271,34 @@ function add<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** The manifests of a render with the build metadata taken off, and a source lookup for each. */
-export function withSources(
-  manifests: readonly ParsedManifest[],
-  find: (rendered: KubeObject, recorded: BuildMetadata) => WrittenSource | undefined,
-  renameHint: string,
-): Manifest[] {
-  return manifests.map((parsed): Manifest => {
-    const { manifest, recorded } = takeBuildMetadata(parsed);
-    let source: { found: WrittenSource | undefined } | undefined;
-    return { ...manifest, origin: { renderer: 'kustomize', object: manifest.object, source: () => (source ??= { found: find(manifest.object, recorded()) }).found, renameHint } };
+/** Where the object at each position of a render was written, asked on first use; undefined when no file tells. */
+export type SourceByPosition = (index: number, rendered: KubeObject) => WrittenSource | undefined;
+
+/**
+ * The manifests of a render with any build metadata taken off (the wrapper's, or the app's own `buildMetadata`), each
+ * asking `sourceOf` by its position where it was written.
+ */
+export function withSources(manifests: readonly ParsedManifest[], sourceOf: SourceByPosition, renameHint: string): Manifest[] {
+  return manifests.map((parsed, index): Manifest => {
+    const manifest = takeBuildMetadata(parsed);
+    return { ...manifest, origin: { renderer: 'kustomize', object: manifest.object, source: () => sourceOf(index, manifest.object), renameHint } };
   });
+}
+
+const identity = (object: KubeObject) => JSON.stringify([object.apiVersion, object.kind, nameOf(object), metadataOf(object).namespace]);
+
+/**
+ * Sources from an annotated render of the same app, for the objects of a plain one: Kustomize writes both in the same
+ * order, so the object at a position is looked up as the annotated render recorded it there, once its kind, name and
+ * namespace agree.
+ */
+export function sourcesByPosition(annotated: readonly ParsedManifest[], find: (rendered: KubeObject, recorded: BuildMetadata) => WrittenSource | undefined): SourceByPosition {
+  const found = new Map<number, WrittenSource | undefined>();
+  return (index, rendered) => {
+    if (!found.has(index)) {
+      const recorded = annotated[index]?.object;
+      found.set(index, recorded && identity(recorded) === identity(rendered) ? find(rendered, readBuildMetadata(annotationsOf(recorded))) : undefined);
+    }
+    return found.get(index);
+  };
 }

@@ -1,17 +1,18 @@
-// Kustomize as a source: `kustomize build` (or `kubectl kustomize`) on the app directory, through a wrapper
-// kustomization that makes Kustomize record where each object came from (kustomize-origins.ts); its output read like
-// any file, and every object's origin pointing back at the app's own files.
+// Kustomize as a source: `kustomize build` (or `kubectl kustomize`) on the app directory, its output read like any
+// file. Where each object came from is asked of Kustomize only when needed, by a second run through a wrapper
+// kustomization that makes it record that (kustomize-origins.ts); every object's origin then points back at the app's
+// own files.
 import { accessSync, constants, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostics.js';
 import type { Manifest } from '../manifests/manifest.js';
 import { appTooLarge } from '../input/load-directory.js';
-import { parseManifests } from '../input/parse.js';
+import { parseManifests, type ParsedManifest } from '../input/parse.js';
 import type { Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
-import { kustomizeSourceFinder, withSources, wrapperKustomization } from './kustomize-origins.js';
-import { runGrouped } from './run-grouped.js';
+import { kustomizeSourceFinder, sourcesByPosition, withSources, wrapperKustomization, type SourceByPosition } from './kustomize-origins.js';
+import { runGrouped, type RunOutcome } from './run-grouped.js';
 
 type Environment = Record<string, string | undefined>;
 
@@ -108,14 +109,6 @@ function scrubPaths(text: string, directory: string, displayPrefix: string): str
 }
 
 /**
- * The wrapper kustomization's own layer of Kustomize's message (`accumulating resources from '<the app>': …
- * recursed accumulation of path '<the app>': `, or `… couldn't make target for path '<the app>': ` when the app's
- * kustomization is missing or broken), so that the message reads as a build of the app directory would.
- */
-const WRAPPER_LAYER =
-  /^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': (?:recursed accumulation of|couldn't make target for) path '[^']*': /;
-
-/**
  * Kustomize's own message. kubectl wraps it in a klog line (`E1127 17:02:46.155489 29548 run.go:72] "command failed"
  * err="…"`, or `err=<` and tab-indented lines), whose time and process id would make the stderr differ at every run.
  */
@@ -134,37 +127,54 @@ export function kustomizeMessage(stderr: string): string {
   return text.replace(/^Error: /gm, '');
 }
 
-function runDiagnostic(code: string, message: string, location: SourceLocation | undefined, hint: string): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+type Rendered = { manifests: Manifest[]; diagnostics: Diagnostic[] };
+
+function runDiagnostic(code: string, message: string, location: SourceLocation | undefined, hint: string): Rendered {
   return { manifests: [], diagnostics: [diagnostic(code, message, location, hint)] };
 }
 
-export async function renderKustomize(request: KustomizeRequest): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
+/** Where the objects of a plain render were written: found only when something asks. */
+export interface DeferredSources {
+  /** Whether anything has asked where an object was written (a diagnostic to locate, a renamed Mapping to name). */
+  asked: () => boolean;
+  /**
+   * Runs Kustomize again, through the annotated wrapper; afterwards the objects answer where they were written. When
+   * that run fails, they keep naming themselves instead.
+   */
+  find: () => Promise<void>;
+}
+
+export interface KustomizeRender extends Rendered {
+  /** For a render that succeeded. */
+  sources?: DeferredSources;
+}
+
+/**
+ * Kustomize on the app directory as `kustomize build DIR` would run it; where each object was written is found by a
+ * second, annotated run only when something asks (kustomize-origins.ts): recording origins makes Kustomize itself
+ * much slower, and a render without problems never needs them.
+ */
+export async function renderKustomize(request: KustomizeRequest): Promise<KustomizeRender> {
   const { directory, displayPrefix, settings } = request;
   const found = kustomizeCommand(settings.kustomizePath, request.environment, request.cwd);
   if ('problem' in found) return { manifests: [], diagnostics: [found.problem] };
   const { command } = found;
-  const shownDirectory = displayPrefix || '.';
-  const commandLine = `\`${[command.name, ...settings.kustomizeArgs, shownDirectory].join(' ')}\``;
+  const commandLine = `\`${[command.name, ...settings.kustomizeArgs, displayPrefix || '.'].join(' ')}\``;
   const seconds = Number(settings.kustomizeTimeout);
-  const appDirectory = realpathSync(directory);
-  const wrapper = realpathSync(mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-')));
-  const removeWrapper = () => rmSync(wrapper, { recursive: true, force: true });
-  let outcome: Awaited<ReturnType<typeof runGrouped>>;
-  try {
-    writeFileSync(join(wrapper, 'kustomization.yaml'), wrapperKustomization(relative(wrapper, appDirectory)));
-    outcome = await runGrouped({
+  // One deadline for both runs: Argo CD's deadline is for the whole request.
+  const deadline = Date.now() + seconds * 1000;
+  const run = (target: string, cleanUp?: () => void) =>
+    runGrouped({
       file: command.file,
-      args: [...command.args, ...settings.kustomizeArgs, wrapper],
+      args: [...command.args, ...settings.kustomizeArgs, target],
       cwd: directory,
       env: request.environment,
-      timeoutMs: seconds * 1000,
+      timeoutMs: Math.max(deadline - Date.now(), 0),
       ...(request.signal ? { signal: request.signal } : {}),
-      cleanUp: removeWrapper,
+      ...(cleanUp ? { cleanUp } : {}),
     });
-  } finally {
-    removeWrapper();
-  }
   const location = request.kustomization ? { file: displayPrefix ? posix.join(displayPrefix, request.kustomization) : request.kustomization } : undefined;
+  const outcome = await run(directory);
   switch (outcome.kind) {
     case 'not-started':
       return runDiagnostic('kustomize-not-found', `cannot run ${command.file}: ${outcome.error.message}`, undefined, NOT_FOUND_HINT);
@@ -182,16 +192,55 @@ export async function renderKustomize(request: KustomizeRequest): Promise<{ mani
   }
   if (outcome.code !== 0) {
     const how = outcome.code === null ? `was killed by ${outcome.signal}` : `failed with exit status ${outcome.code}`;
-    const message = scrubPaths(kustomizeMessage(outcome.stderr).replace(WRAPPER_LAYER, ''), directory, displayPrefix) || '(Kustomize printed no message)';
+    const message = scrubPaths(kustomizeMessage(outcome.stderr), directory, displayPrefix) || '(Kustomize printed no message)';
     return runDiagnostic('kustomize-failed', `${commandLine} ${how}: ${message}`, location, `fix what Kustomize reports; ${commandLine} shows the same error where you can try it`);
   }
-  const renderedBytes = Buffer.byteLength(outcome.stdout);
-  // The render is the whole app: it is held to the app's limit, not to one file's.
-  if (renderedBytes > request.limits.maxTotalSize.value) {
-    return { manifests: [], diagnostics: [appTooLarge(`the output of ${commandLine}`, request.limits.maxTotalSize)] };
+  const output = readOutput(outcome.stdout, commandLine, request.limits);
+  if ('diagnostics' in output) return output;
+  let sourceOf: SourceByPosition | undefined;
+  let asked = false;
+  const manifests = withSources(
+    output.manifests,
+    (index, rendered) => {
+      asked = true;
+      return sourceOf?.(index, rendered);
+    },
+    RENAME_HINT,
+  );
+  const find = async () => {
+    const annotated = await annotatedRender(request, run);
+    const finder = kustomizeSourceFinder({ wrapper: annotated.wrapper, appDirectory: annotated.appDirectory, displayPrefix, root: request.root, limits: request.limits });
+    sourceOf = sourcesByPosition(annotated.manifests, finder);
+  };
+  return { manifests, diagnostics: [], sources: { asked: () => asked, find } };
+}
+
+/** The render's objects, held to the app's limits: the render is the whole app, not one file of it. */
+function readOutput(stdout: string, commandLine: string, limits: Limits): { manifests: ParsedManifest[] } | Rendered {
+  if (Buffer.byteLength(stdout) > limits.maxTotalSize.value) return { manifests: [], diagnostics: [appTooLarge(`the output of ${commandLine}`, limits.maxTotalSize)] };
+  const parsed = parseManifests({ path: `output of ${commandLine}`, text: stdout }, { limits });
+  return parsed.diagnostics.length > 0 ? { manifests: [], diagnostics: parsed.diagnostics } : { manifests: parsed.manifests };
+}
+
+/**
+ * The app built through a wrapper kustomization in a fresh temporary directory, which lists it by relative path and
+ * asks Kustomize to record origins; the wrapper is removed when Kustomize ends, or before a signal ends the plugin.
+ * No objects when that build fails: the objects are then named instead of located.
+ */
+async function annotatedRender(
+  request: KustomizeRequest,
+  run: (target: string, cleanUp: () => void) => ReturnType<typeof runGrouped>,
+): Promise<{ wrapper: string; appDirectory: string; manifests: readonly ParsedManifest[] }> {
+  const appDirectory = realpathSync(request.directory);
+  const wrapper = realpathSync(mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-')));
+  const removeWrapper = () => rmSync(wrapper, { recursive: true, force: true });
+  let outcome: RunOutcome;
+  try {
+    writeFileSync(join(wrapper, 'kustomization.yaml'), wrapperKustomization(relative(wrapper, appDirectory)));
+    outcome = await run(wrapper, removeWrapper);
+  } finally {
+    removeWrapper();
   }
-  const parsed = parseManifests({ path: `output of ${commandLine}`, text: outcome.stdout }, { limits: request.limits });
-  const findSource = kustomizeSourceFinder({ wrapper, appDirectory, displayPrefix, root: request.root, limits: request.limits });
-  const manifests = withSources(parsed.manifests, findSource, RENAME_HINT);
-  return { manifests, diagnostics: parsed.diagnostics };
+  const output = outcome.kind === 'exited' && outcome.code === 0 ? readOutput(outcome.stdout, 'the annotated build', request.limits) : undefined;
+  return { wrapper, appDirectory, manifests: output && !('diagnostics' in output) ? output.manifests : [] };
 }

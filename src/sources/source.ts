@@ -11,6 +11,7 @@ import { decodeText, type ReadResult } from '../input/read-file.js';
 import type { Limit, Limits } from '../settings/limits.js';
 import type { Settings } from '../settings/table.js';
 import { kustomizationIn } from './kustomize-origins.js';
+import type { DeferredSources } from './kustomize.js';
 
 export interface SourceRequest {
   /** DIR as given, or `-` for stdin. */
@@ -35,6 +36,8 @@ export interface SourceResult {
   diagnostics: Diagnostic[];
   /** What was read, for messages: `stdin`, the directory, or its Kustomize render. */
   what: string;
+  /** For a Kustomize render: where its objects were written, found only when asked. */
+  sources?: DeferredSources;
 }
 
 /** All files against one budget of documents: the limit is the app's, not each file's. */
