@@ -11,7 +11,12 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import type { CliResult } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
+import { render } from '../src/core/render.js';
+import { formatLocation } from '../src/diagnostics/diagnostics.js';
 import { parseManifests } from '../src/input/parse.js';
+import { limitsOf } from '../src/settings/limits.js';
+import { resolveSettings } from '../src/settings/resolve.js';
+import { readSource } from '../src/sources/source.js';
 import { defaultLimits } from '../src/settings/limits.js';
 import { kustomizeSourceFinder, withSources } from '../src/sources/kustomize-origins.js';
 import { kustomizeCommand } from '../src/sources/kustomize.js';
@@ -113,6 +118,22 @@ describe('locating diagnostics in Kustomize output', { skip: noKubectl }, () => 
     assert.match(result.stderr, /^Mapping shop\/web \(rendered by kustomize\): error\[base-weight\]/m);
     assert.doesNotMatch(result.stderr, /^\s+at |internal error/m);
     assert.deepEqual(outsideOpens, []);
+  });
+
+  it('the core does no I/O: once the locating run has read the recorded files, rendering again opens nothing', async () => {
+    const { repo } = layout({ 'apps/web/kustomization.yaml': 'resources: [web.yaml, rollout.yaml]\n', 'apps/web/web.yaml': mapping('web', '  weight: 5\n'), 'apps/web/rollout.yaml': ROLLOUT });
+    const settings = { ...resolveSettings({ flags: {}, environment: {} }).settings, source: 'kustomize' as const };
+    const app = join(repo, 'apps/web');
+    const limits = limitsOf(settings);
+    const read = await readSource({ target: '.', directory: app, displayPrefix: '', root: repo, settings, limits, environment: { PATH: process.env.PATH }, cwd: app, readStdin: async () => Buffer.alloc(0) });
+    assert.deepEqual(read.diagnostics, []);
+    const first = render(read.manifests, { settings, mappings: {} });
+    assert.ok(read.sources?.asked(), 'the problem asked where the base was written');
+    assert.match(first.diagnostics.map((d) => d.code).join(), /base-weight/);
+    await read.sources!.find();
+    const { result, paths } = await opened(() => render(read.manifests, { settings, mappings: {} }));
+    assert.deepEqual(paths, [], 'no file opened by the core');
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.location && formatLocation(d.location)]), [['base-weight', 'web.yaml:9:11']]);
   });
 
   it('a source file over max-file-size is not read to locate: the object is named instead', async () => {

@@ -156,6 +156,22 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     assert.equal(runsOf(dir).length, 2);
   });
 
+  it('without a usable TMPDIR for the wrapper, the problems are still reported, each naming its object, and no internal error', async () => {
+    const { dir, kustomize } = app('cat broken.yaml');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = join(dir, 'no-such-directory');
+    try {
+      const result = await generate(dir, [`--kustomize-path=${kustomize}`]);
+      assert.equal(result.exitCode, 1);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^Mapping iam\/identity \(rendered by kustomize\): error\[base-weight\]/m);
+      assert.doesNotMatch(result.stderr, /internal-error|ENOENT/);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('stops a Kustomize that outlives kustomize-timeout, with its whole process group, and prints nothing', async () => {
     const { dir, kustomize, pidFile } = app(HANG);
     const started = Date.now();

@@ -210,7 +210,10 @@ export async function renderKustomize(request: KustomizeRequest): Promise<Kustom
   const find = async () => {
     const annotated = await annotatedRender(request, run);
     const finder = kustomizeSourceFinder({ wrapper: annotated.wrapper, appDirectory: annotated.appDirectory, displayPrefix, root: request.root, limits: request.limits });
-    sourceOf = sourcesByPosition(annotated.manifests, finder);
+    const lookUp = sourcesByPosition(annotated.manifests, finder);
+    // Every recorded file is read here, in the shell: the core then only looks sources up and does no I/O.
+    const sources = manifests.map((manifest, index) => lookUp(index, manifest.object));
+    sourceOf = (index) => sources[index];
   };
   return { manifests, diagnostics: [], sources: { asked: () => asked, find } };
 }
@@ -232,7 +235,13 @@ async function annotatedRender(
   run: (target: string, cleanUp: () => void) => ReturnType<typeof runGrouped>,
 ): Promise<{ wrapper: string; appDirectory: string; manifests: readonly ParsedManifest[] }> {
   const appDirectory = realpathSync(request.directory);
-  const wrapper = realpathSync(mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-')));
+  let wrapper: string;
+  try {
+    wrapper = realpathSync(mkdtempSync(join(tmpdir(), 'canary-mapping-kustomize-')));
+  } catch {
+    // No temporary directory (TMPDIR missing or read-only): the problems are still reported, naming their objects.
+    return { wrapper: '', appDirectory, manifests: [] };
+  }
   const removeWrapper = () => rmSync(wrapper, { recursive: true, force: true });
   let outcome: RunOutcome;
   try {
