@@ -282,6 +282,35 @@ describe('symlinks, loops, FIFOs and devices', () => {
     assertFails(await generate(app, [], environment), 'outside-repository', /^error\[outside-repository\]: apps\/identity\/escape is a symlink/m);
   });
 
+  it('an ARGOCD_APP_SOURCE_PATH with `..`, absolute, or not naming the app directory never moves the root above the repository', async () => {
+    // Argo CD passes the Application's path as written; the working directory is the cleaned path.
+    const parent = tree({
+      'outside/secret.yaml': configMap('stolen', 'token: hunter2'),
+      'outside/config.yaml': 'exclude: [hunter2]\n',
+      ...Object.fromEntries(Object.entries(example).map(([n, t]) => [`repo/apps/a/${n}`, t])),
+    });
+    const app = join(parent, 'repo', 'apps', 'a');
+    symlinkSync('../../../outside/secret.yaml', join(app, 'zz.yaml'));
+    const assertRefused = (result: CliResult, name: string) => {
+      assertFails(result, 'outside-repository', new RegExp(`${name.replace('.', '\\.')} is a symlink that leads out of the repository`));
+      assert.ok(!result.stderr.includes('hunter2') && !result.stderr.includes('stolen') && !result.stderr.includes(parent), 'neither the target nor its content is shown');
+    };
+    for (const sourcePath of ['apps/a/../a', 'apps/./a/', '/apps/a', 'other/a', '../repo/apps/a', 'x/../../../../../../../../../../../../a']) {
+      assertRefused(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: sourcePath }), 'zz.yaml');
+    }
+    rmSync(join(app, 'zz.yaml'));
+    // The config file is opened before anything else: an absolute link out is refused there too.
+    symlinkSync(join(parent, 'outside', 'config.yaml'), join(app, '.canary-mapping.yaml'));
+    for (const sourcePath of ['x/../../../../../../../../../../../../a', 'apps/a/../a']) {
+      assertRefused(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: sourcePath }), '.canary-mapping.yaml');
+    }
+    rmSync(join(app, '.canary-mapping.yaml'));
+    // A path that cleans to the app's own path is trusted: links within the repository are still followed.
+    writeFileSync(join(parent, 'repo', 'shared.yaml'), configMap('shared'));
+    symlinkSync('../../shared.yaml', join(app, 'shared.yaml'));
+    assert.ok(assertRendered(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: 'apps/b/../a/.' })).some((o) => o.metadata.name === 'shared'));
+  });
+
   it('outside Argo CD the repository is the Git work tree, else the app directory', async () => {
     const repo = tree({ 'common/shared.yaml': configMap('shared'), ...Object.fromEntries(Object.entries(example).map(([n, t]) => [`apps/identity/${n}`, t])) });
     const app = join(repo, 'apps', 'identity');
