@@ -4,9 +4,9 @@
 // a child process with a deadline; the others run in-process through runCli.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { appTree } from './support/app-tree.js';
 import { argoObjects } from './support/argo-reading.js';
 import type { CliResult } from '../src/cli/io.js';
@@ -319,6 +319,29 @@ describe('symlinks, loops, FIFOs and devices', () => {
     mkdirSync(join(repo, '.git'));
     assert.ok(assertRendered(await generate(app)).some((o) => o.metadata.name === 'shared'));
     assert.ok(assertRendered(await generate(repo, ['apps/identity'])).some((o) => o.metadata.name === 'shared'));
+  });
+
+  it('a file is opened at the real path that was checked, so a link swapped in after the check is not followed', async () => {
+    // Hidden directories are not walked: their files are read through the links only.
+    const dir = tree({ ...example, '.common/shared.yaml': configMap('shared'), '.common/config.yaml': 'exclude: [nothing.yaml]\n', 'more/extra.yaml': configMap('extra') });
+    symlinkSync('.common/shared.yaml', join(dir, 'shared.yaml'));
+    symlinkSync('.common/config.yaml', join(dir, '.canary-mapping.yaml'));
+    symlinkSync('more', join(dir, 'linked'));
+    const opened: string[] = [];
+    const original = fs.openSync;
+    const openSync = mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+      opened.push(String(args[0]));
+      return original(...args);
+    });
+    try {
+      assertRendered(await generate(dir));
+    } finally {
+      openSync.mock.restore();
+    }
+    const real = realpathSync(dir);
+    const inApp = opened.filter((path) => path.startsWith(dir) || path.startsWith(real));
+    for (const file of ['.common/config.yaml', '.common/shared.yaml', 'more/extra.yaml']) assert.ok(inApp.includes(join(real, file)), `${file} is read: ${inApp.join(', ')}`);
+    for (const path of inApp) assert.equal(path, realpathSync(path), `${path} is opened at its real path`);
   });
 
   it('symlink loops: a clear error for a looping file link; a link back up the tree is read once', async () => {

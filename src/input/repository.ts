@@ -76,5 +76,6 @@ export function readOptionalFile(path: string, display: string, root: string, op
   }
   const entry = resolveEntry(path, display, root);
   if ('problem' in entry) return entry;
-  return entry.kind === 'file' ? readTextFile(path, display, options) : { problem: notAFile(display) };
+  // The checked real path: a link swapped in after the check is not followed again.
+  return entry.kind === 'file' ? readTextFile(entry.real, display, options) : { problem: notAFile(display) };
 }
