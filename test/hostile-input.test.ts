@@ -450,8 +450,11 @@ describe('parameters and Application env with hostile values', () => {
     assertFails(result, 'invalid-setting', /invalid value "x{119}… \(100002 characters\)/);
     assert.match(result.stderr, /parameter x{120}… \(100000 characters\) in ARGOCD_APP_PARAMETERS: not a parameter/);
     assert.ok(result.stderr.length < 4000, `short: ${result.stderr.length} characters`);
-    const globs = Array.from({ length: 5000 }, (_, i) => `generated-${i}/**/*.yaml`);
-    assert.equal(assertRendered(await generate(dir, [], parameters(JSON.stringify([{ name: 'exclude', array: globs }])))).length, 4);
+    const globs = (count: number) => parameters(JSON.stringify([{ name: 'exclude', array: Array.from({ length: count }, (_, i) => `g-${i}/*.yaml`) }]));
+    const tooMany = await generate(dir, [], globs(5000));
+    assertFails(tooMany, 'invalid-setting', /expected at most 64 globs, not 5000/);
+    assert.ok(tooMany.stderr.length < 4000, `short: ${tooMany.stderr.length} characters`);
+    assert.equal(assertRendered(await generate(dir, [], globs(64))).length, 4);
   });
 
   it('ARGOCD_ENV_* with odd characters: its own are checked and escaped, the user\'s are left alone', async () => {
@@ -579,6 +582,13 @@ describe('inputs that once took more than linear time or overflowed the stack (t
     const rendered = assertRendered(await generate(tree(manyBases(300).files)));
     const rewritten = rendered.filter((o) => o.kind === 'Mapping' && o.metadata.annotations?.['canary-mapping.dev/original-service'] === 'https://web:443');
     assert.equal(rewritten.length, 300);
+  });
+
+  it('an exclude list over its bounds is refused where it is written, naming the bound and what to do', async () => {
+    const many = `exclude:\n${Array.from({ length: 65 }, (_, i) => `  - f${i}.yaml\n`).join('')}`;
+    assertFails(await generate(tree({ ...example, '.canary-mapping.yaml': many })), 'invalid-setting', /^\.canary-mapping\.yaml:2:3: error\[invalid-setting\]: exclude: .*expected at most 64 globs, not 65; exclude a directory rather than each file/m);
+    const long = Array.from({ length: 5 }, (_, i) => `${i}${'x'.repeat(249)}`);
+    assertFails(await generate(tree(example), long.map((glob) => `--exclude=${glob}`)), 'invalid-setting', /^error\[invalid-setting\]: flag --exclude: .*expected at most 1024 characters in all the globs together, not 1250/m);
   });
 
   it('the worst glob within the bounds still excludes what it matches, at any depth', async () => {

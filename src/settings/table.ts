@@ -3,7 +3,7 @@
 // derive from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
 // zod/mini: the same validation with a fraction of the load time, which every render pays.
 import * as z from 'zod/mini';
-import { GLOB_LIMITS, globProblem } from '../manifests/glob.js';
+import { GLOB_LIMITS, globListProblem, globProblem } from '../manifests/glob.js';
 
 export type CollectionType = 'string' | 'array';
 
@@ -169,18 +169,26 @@ export const settingsTable = {
     title: 'Exclude',
     description:
       'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`). ' +
-      `A glob has at most ${GLOB_LIMITS.length} characters, ${GLOB_LIMITS.globstars} \`**\` and ${GLOB_LIMITS.braceDepth} levels of braces, and its braces pair up.`,
+      `A glob has at most ${GLOB_LIMITS.length} characters, ${GLOB_LIMITS.globstars} \`**\` and ${GLOB_LIMITS.braceDepth} levels of braces, and its braces pair up; ` +
+      `there are at most ${GLOB_LIMITS.count} globs, with at most ${GLOB_LIMITS.totalLength} characters together.`,
     collectionType: 'array',
     schema: () =>
-      z.array(
-        z.string().check(
-          z.minLength(1, 'expected a non-empty glob'),
-          z.superRefine((glob, context) => {
-            const problem = globProblem(glob);
-            if (problem) context.addIssue({ code: 'custom', message: problem, input: glob });
+      z
+        .array(
+          z.string().check(
+            z.minLength(1, 'expected a non-empty glob'),
+            z.superRefine((glob, context) => {
+              const problem = globProblem(glob);
+              if (problem) context.addIssue({ code: 'custom', message: problem, input: glob });
+            }),
+          ),
+        )
+        .check(
+          z.superRefine((globs, context) => {
+            const problem = globListProblem(globs);
+            if (problem) context.addIssue({ code: 'custom', message: `${problem}; exclude a directory rather than each file in it, or join globs with braces`, input: globs });
           }),
         ),
-      ),
     default: [],
     placeholder: 'tests/**',
   }),
