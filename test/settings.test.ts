@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parameterAnnouncement } from '../src/cmp/announcement.js';
 import { formatLocation, type Diagnostic } from '../src/diagnostics/diagnostics.js';
+import { compileGlobs } from '../src/manifests/glob.js';
 import { parseConfigFile } from '../src/settings/config-file.js';
 import { resolveSettings, type ResolveInput } from '../src/settings/resolve.js';
 import { defaultSettings, settingsTable } from '../src/settings/table.js';
@@ -239,6 +240,25 @@ describe('Application env', () => {
     const { settings, diagnostics } = resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: '*.{test,fixture}.yaml, tests/{a,{b,c}}/** ,x.yaml' } });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(settings.exclude, ['*.{test,fixture}.yaml', 'tests/{a,{b,c}}/**', 'x.yaml']);
+  });
+
+  test('list values split at commas outside character classes, as the glob reads the class: `x[,]y.yaml` is one glob', () => {
+    const cases: [string, string[]][] = [
+      ['x[,]y.yaml,b.yaml', ['x[,]y.yaml', 'b.yaml']],
+      // A brace in a class is a literal brace, as the hint for unbalanced braces says.
+      ['a[{].yaml,b.yaml', ['a[{].yaml', 'b.yaml']],
+      ['{a,[}]}.yaml,c', ['{a,[}]}.yaml', 'c']],
+      ['[!,].yaml,d', ['[!,].yaml', 'd']],
+      // Not a valid class, so `[` is an ordinary character in the glob and the comma separates.
+      ['[z-a,b', ['[z-a', 'b']],
+    ];
+    for (const [value, exclude] of cases) {
+      const { settings, diagnostics } = resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: value } });
+      assert.deepEqual(diagnostics, [], value);
+      assert.deepEqual(settings.exclude, exclude, value);
+    }
+    const excluded = compileGlobs(resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: 'x[,]y.yaml,a[{].yaml' } }).settings.exclude);
+    assert.deepEqual(['x,y.yaml', 'a{.yaml', 'x.yaml'].map(excluded), [true, true, false]);
   });
 
   test('unbalanced braces in a glob are an error naming the source, from env, a parameter or the config file', () => {
