@@ -183,6 +183,15 @@ describe('a first hour at the command line', () => {
     assert.match(both.stderr, /--strategy does not apply[\s\S]*--output does not apply[\s\S]*canary-mapping: 2 problems; nothing was announced\n$/);
   });
 
+  it('a bad or repeated flag value is a wrong command line (exit 2); a bad value from the app is a problem of the input (exit 1)', async () => {
+    assertFailure(await run(['generate', 'examples/identity', '--strategy=nope']), 2, 'invalid-setting');
+    assertFailure(await run(['explain', 'examples/identity', '--strategy=guarded', '--strategy=clone-safe']), 2, 'setting-collection-mismatch');
+    assertFailure(await run(['generate', 'examples/identity'], { ARGOCD_ENV_CANARY_MAPPING_STRATEGY: 'nope' }), 1, 'invalid-setting');
+    const both = await run(['generate', 'examples/identity', '--rollouts-version=latest'], { ARGOCD_ENV_CANARY_MAPPING_STRATEGY: 'nope' });
+    assertFailure(both, 2, 'invalid-setting');
+    assert.match(both.stderr, /ARGOCD_ENV_CANARY_MAPPING_STRATEGY: invalid value "nope"/, 'the problems of the other sources are still shown');
+  });
+
   it('an unknown flag gets the nearest flags, not the whole list', async () => {
     const result = await run(['generate', '--rollout-version=1.6']);
     assertFailure(result, 2, 'unknown-flag');

@@ -40,9 +40,9 @@ function assertRendered(result: CliResult): Obj[] {
   return rendered;
 }
 
-/** Fail closed: exit 1, nothing on stdout, the code reported (at `where` when given), no stack trace. */
-function assertFails(result: { exitCode?: number; code?: number | null; stdout: string; stderr: string }, code: string, where?: RegExp): void {
-  assert.equal(result.exitCode ?? result.code, 1, `exit 1; stderr:\n${result.stderr}`);
+/** Fail closed: exit 1 (2 for a wrong command line), nothing on stdout, the code reported (at `where` when given), no stack trace. */
+function assertFails(result: { exitCode?: number; code?: number | null; stdout: string; stderr: string }, code: string, where?: RegExp, exitCode = 1): void {
+  assert.equal(result.exitCode ?? result.code, exitCode, `exit ${exitCode}; stderr:\n${result.stderr}`);
   assert.equal(result.stdout, '', 'nothing on stdout');
   assert.match(result.stderr, new RegExp(`error\\[${code}\\]`));
   if (where) assert.match(result.stderr, where);
@@ -181,7 +181,7 @@ describe('limits: each stops hostile input quickly with an error that names the 
   it('limits out of range are refused as settings', async () => {
     const dir = tree(example);
     for (const flag of ['--max-depth=501', '--max-depth=0', '--max-file-size=257Mi', '--max-file-size=1Ti', '--max-documents=0', '--max-aliases=-1', '--max-aliases=1.5']) {
-      assertFails(await generate(dir, [flag]), 'invalid-setting', new RegExp(flag.split('=')[0]!));
+      assertFails(await generate(dir, [flag]), 'invalid-setting', new RegExp(flag.split('=')[0]!), 2);
     }
     // The config file may write them as numbers.
     writeFileSync(join(dir, '.canary-mapping.yaml'), 'maxDocuments: 20000\nmaxFileSize: 32Mi\n');
@@ -482,7 +482,7 @@ describe('parameters and Application env with hostile values', () => {
     assert.equal(result.stdout, plain.stdout);
     assert.ok(!result.stdout.includes('Secret'));
     const tls = await generate(dir, ['--legacy-tls-context', `upstream${secret}`]);
-    assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/);
+    assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/, 2);
   });
 
   it('canary templates are substituted into values: structure in them is refused, never written out', async () => {
@@ -588,7 +588,7 @@ describe('inputs that once took more than linear time or overflowed the stack (t
     const many = `exclude:\n${Array.from({ length: 65 }, (_, i) => `  - f${i}.yaml\n`).join('')}`;
     assertFails(await generate(tree({ ...example, '.canary-mapping.yaml': many })), 'invalid-setting', /^\.canary-mapping\.yaml:2:3: error\[invalid-setting\]: exclude: .*expected at most 64 globs, not 65; exclude a directory rather than each file/m);
     const long = Array.from({ length: 5 }, (_, i) => `${i}${'x'.repeat(249)}`);
-    assertFails(await generate(tree(example), long.map((glob) => `--exclude=${glob}`)), 'invalid-setting', /^error\[invalid-setting\]: flag --exclude: .*expected at most 1024 characters in all the globs together, not 1250/m);
+    assertFails(await generate(tree(example), long.map((glob) => `--exclude=${glob}`)), 'invalid-setting', /^error\[invalid-setting\]: flag --exclude: .*expected at most 1024 characters in all the globs together, not 1250/m, 2);
   });
 
   it('the worst glob within the bounds still excludes what it matches, at any depth', async () => {

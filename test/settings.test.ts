@@ -51,7 +51,7 @@ describe('precedence', () => {
   });
 
   test('defaults apply when no source sets anything', () => {
-    assert.deepEqual(resolve({}), { settings: defaultSettings, mappings: {}, diagnostics: [] });
+    assert.deepEqual(resolve({}), { settings: defaultSettings, mappings: {}, diagnostics: [], commandLine: false });
   });
 
   test('sources merge per setting', () => {

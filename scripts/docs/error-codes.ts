@@ -132,7 +132,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
   },
   {
     title: 'Command line',
-    intro: 'A wrong command line exits with status 2.',
+    intro: 'A wrong command line exits with status 2; so does an `invalid-setting` or `setting-collection-mismatch` that a flag causes.',
     codes: {
       'no-command': 'no command given',
       'unknown-command': 'a command that does not exist; the nearest is suggested',

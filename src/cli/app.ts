@@ -11,7 +11,7 @@ import { resolveSettings } from '../settings/resolve.js';
 import type { Settings } from '../settings/table.js';
 import { readSource } from '../sources/source.js';
 import type { ParsedArgs } from './args.js';
-import { failure, isFailure, stdinReader, type CliIo, type CliResult, type Environment } from './io.js';
+import { EXIT_PROBLEMS, EXIT_USAGE, failure, isFailure, stdinReader, type CliIo, type CliResult, type Environment } from './io.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
 
@@ -57,8 +57,8 @@ export function locateApp(directory: string, environment: Environment, io: CliIo
 export async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo): Promise<RenderedApp | CliResult> {
   const { appDirectory, prefix, root, configFile } = locateApp(target === '-' ? '.' : target, environment, io);
   if (configFile && isFailure(configFile)) return configFile;
-  const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
-  if (settingProblems.length > 0) return failure(settingProblems);
+  const { settings, mappings, diagnostics: settingProblems, commandLine } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
+  if (settingProblems.length > 0) return failure(settingProblems, commandLine ? EXIT_USAGE : EXIT_PROBLEMS);
   const limits = limitsOf(settings);
 
   const { manifests, diagnostics, what } = await readSource({

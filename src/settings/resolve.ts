@@ -86,8 +86,16 @@ function validateSource(values: SourcedValue[], fromFlags: boolean): { values: P
   return { values: valid as Partial<Settings>, diagnostics };
 }
 
-/** The settings in effect and every problem found in any source; callers stop on any diagnostic. */
-export function resolveSettings(input: ResolveInput): { settings: Settings; mappings: Record<string, LocatedMappingConfig>; diagnostics: Diagnostic[] } {
+/**
+ * The settings in effect and every problem found in any source; callers stop on any diagnostic. `commandLine` says
+ * whether a flag is among the problems: the command line is then wrong, which the exit status tells apart.
+ */
+export function resolveSettings(input: ResolveInput): {
+  settings: Settings;
+  mappings: Record<string, LocatedMappingConfig>;
+  diagnostics: Diagnostic[];
+  commandLine: boolean;
+} {
   const flags = readFlags(input.flags);
   const parameters = readParameters(input.environment);
   const environment = readEnvironment(input.environment);
@@ -101,5 +109,5 @@ export function resolveSettings(input: ResolveInput): { settings: Settings; mapp
     ...sources.flatMap((source) => source.diagnostics),
     ...config.diagnostics,
   ];
-  return { settings, mappings: config.mappings, diagnostics };
+  return { settings, mappings: config.mappings, diagnostics, commandLine: flags.diagnostics.length + sources[0]!.diagnostics.length > 0 };
 }
