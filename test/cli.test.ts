@@ -258,5 +258,12 @@ describe('a first hour at the command line', () => {
     const broken = await run(['parameters'], {}, app);
     assertFailure(broken, 1, 'unknown-setting');
     assert.match(broken.stderr, /^\.canary-mapping\.yaml:1:1: .*\n  hint: did you mean rolloutsVersion\?$/m);
+    assert.match(broken.stderr, /^canary-mapping: 1 problem; nothing was announced\n$/m);
+    // A config file that cannot be read at all fails the announcement in the same words.
+    rmSync(join(app, '.canary-mapping.yaml'));
+    mkdirSync(join(app, '.canary-mapping.yaml'));
+    const unreadable = await run(['parameters'], {}, app);
+    assertFailure(unreadable, 1, 'not-a-file');
+    assert.match(unreadable.stderr, /^canary-mapping: 1 problem; nothing was announced\n$/m);
   });
 });

@@ -10,7 +10,7 @@ import { explain } from './explain.js';
 import { generate } from './generate.js';
 import { usage } from './help.js';
 import { EXIT_USAGE, failure, type CliIo, type CliResult, type Environment } from './io.js';
-import { parameters } from './parameters.js';
+import { NOTHING_ANNOUNCED, parameters } from './parameters.js';
 
 interface Command {
   /** How many arguments it takes, and where it reads stdin: `-`, or also no argument at all (audit). */
@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   generate: { arguments: 1, stdin: 'dash', settings: settingKeys, output: false, outcome: 'nothing was rendered' },
   explain: { arguments: 1, stdin: 'dash', settings: settingKeys, output: true, outcome: 'nothing was rendered' },
   audit: { arguments: 1, stdin: 'dash-or-none', settings: AUDIT_SETTINGS, output: true, outcome: 'nothing was audited' },
-  parameters: { arguments: 0, settings: [], output: false, outcome: 'nothing was announced' },
+  parameters: { arguments: 0, settings: [], output: false, outcome: NOTHING_ANNOUNCED },
   version: { arguments: 0, settings: [], output: false, outcome: 'nothing was printed' },
 };
 
