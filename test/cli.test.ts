@@ -135,8 +135,17 @@ describe('a first hour at the command line', () => {
   it('audit with no input and stdin a terminal: a usage error at once, not a wait', async () => {
     const readStdin = () => Promise.reject(new Error('stdin must not be read'));
     const result = await runCli(['audit'], {}, { ...io, readStdin, stdinIsTerminal: () => true });
-    assertFailure(result, 2, 'audit-no-input');
+    assertFailure(result, 2, 'stdin-is-terminal');
     assert.match(result.stderr, /kubectl get rollouts\.argoproj\.io,mappings\.getambassador\.io -A -o yaml \| canary-mapping audit/);
+    assert.match(result.stderr, /; nothing was audited\n$/);
+    // `-` reads stdin too, for audit, generate and explain alike.
+    for (const command of ['audit', 'generate', 'explain']) {
+      const dash = await runCli([command, '-'], {}, { ...io, readStdin, stdinIsTerminal: () => true });
+      assertFailure(dash, 2, 'stdin-is-terminal');
+      assert.match(dash.stderr, new RegExp(`^error\\[stdin-is-terminal\\]: ${command} would read its input from stdin, which is a terminal here$`, 'm'));
+    }
+    assert.match((await runCli(['generate', '-'], {}, { ...io, readStdin, stdinIsTerminal: () => true })).stderr, /hint: pipe manifests into it, or name the app directory: canary-mapping generate DIR$/m);
+    assert.equal((await runCli(['generate', 'examples/identity'], {}, { ...io, readStdin, stdinIsTerminal: () => true })).exitCode, 0, 'a named directory does not read stdin');
     // Named input, or stdin that is not a terminal, is read as before.
     const live = 'test/audit/inputs/identity-live.yaml';
     assert.equal((await runCli(['audit', live], {}, { ...io, stdinIsTerminal: () => true })).exitCode, 1);
@@ -155,7 +164,32 @@ describe('a first hour at the command line', () => {
     }
     assert.equal(result.signal, null, 'audit did not wait on the terminal');
     assert.equal(result.status, 2);
-    assert.match(result.stdout, /error\[audit-no-input\]/);
+    assert.match(result.stdout, /error\[stdin-is-terminal\]/);
+  });
+
+  it('every command refuses flags that do not apply to it, in one line and a hint, with the rest of the command line', async () => {
+    const cases: [string[], string, string][] = [
+      [['generate', 'examples/identity', '--output', 'json'], 'flag --output does not apply to generate', 'generate takes the setting flags; --output is for explain and audit'],
+      [['parameters', '--strategy=guarded'], 'flag --strategy does not apply to parameters', 'parameters takes no flags'],
+      [['version', '--output=text'], 'flag --output does not apply to version', 'version takes no flags'],
+      [['audit', 'x.yaml', '--exclude=a'], 'flag --exclude does not apply to audit', 'audit takes --rollouts-version, --ambassador-api-version, --legacy-tls-context, --service-namespace, --max-file-size and --output'],
+    ];
+    for (const [argv, message, hint] of cases) {
+      const result = await run(argv);
+      assertFailure(result, 2, 'flag-not-for-command');
+      assert.equal(result.stderr.split('\n').slice(0, 2).join('\n'), `error[flag-not-for-command]: ${message}\n  hint: ${hint}`);
+    }
+    const both = await run(['parameters', '--strategy=guarded', '--output=json']);
+    assert.match(both.stderr, /--strategy does not apply[\s\S]*--output does not apply[\s\S]*canary-mapping: 2 problems; nothing was announced\n$/);
+  });
+
+  it('a bad or repeated flag value is a wrong command line (exit 2); a bad value from the app is a problem of the input (exit 1)', async () => {
+    assertFailure(await run(['generate', 'examples/identity', '--strategy=nope']), 2, 'invalid-setting');
+    assertFailure(await run(['explain', 'examples/identity', '--strategy=guarded', '--strategy=clone-safe']), 2, 'setting-collection-mismatch');
+    assertFailure(await run(['generate', 'examples/identity'], { ARGOCD_ENV_CANARY_MAPPING_STRATEGY: 'nope' }), 1, 'invalid-setting');
+    const both = await run(['generate', 'examples/identity', '--rollouts-version=latest'], { ARGOCD_ENV_CANARY_MAPPING_STRATEGY: 'nope' });
+    assertFailure(both, 2, 'invalid-setting');
+    assert.match(both.stderr, /ARGOCD_ENV_CANARY_MAPPING_STRATEGY: invalid value "nope"/, 'the problems of the other sources are still shown');
   });
 
   it('an unknown flag gets the nearest flags, not the whole list', async () => {
@@ -224,5 +258,12 @@ describe('a first hour at the command line', () => {
     const broken = await run(['parameters'], {}, app);
     assertFailure(broken, 1, 'unknown-setting');
     assert.match(broken.stderr, /^\.canary-mapping\.yaml:1:1: .*\n  hint: did you mean rolloutsVersion\?$/m);
+    assert.match(broken.stderr, /^canary-mapping: 1 problem; nothing was announced\n$/m);
+    // A config file that cannot be read at all fails the announcement in the same words.
+    rmSync(join(app, '.canary-mapping.yaml'));
+    mkdirSync(join(app, '.canary-mapping.yaml'));
+    const unreadable = await run(['parameters'], {}, app);
+    assertFailure(unreadable, 1, 'not-a-file');
+    assert.match(unreadable.stderr, /^canary-mapping: 1 problem; nothing was announced\n$/m);
   });
 });

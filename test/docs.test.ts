@@ -27,6 +27,14 @@ test('the first section gives exactly the two fresh-clone commands', () => {
   assert.match(readFileSync(join(repoRoot, '.ci/run'), 'utf8'), /^npm ci\b[\s\S]*^npm test$/m);
 });
 
+// From the files, not the running Node.js: the suite must pass on any supported line.
+test('README states the Node.js lines: the one the suite runs on here (as docs/install.md says), and the image\'s', () => {
+  const image = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'))![1];
+  const here = /the whole suite runs here on\s+Node\.js (\d+)\./.exec(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8'))![1];
+  assert.match(readme, new RegExp(`tested here on Node\\.js ${here}\\b`));
+  assert.match(readme, new RegExp(`the image runs Node\\.js ${image} LTS`));
+});
+
 /** Every code a diagnostic of the source can carry: what `diagnostic(…)` is called with, and the YAML reader's problems. */
 function reportableCodes(): Set<string> {
   const codes = new Set<string>();

@@ -4,9 +4,9 @@
 // a child process with a deadline; the others run in-process through runCli.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { appTree } from './support/app-tree.js';
 import { argoObjects } from './support/argo-reading.js';
 import type { CliResult } from '../src/cli/io.js';
@@ -40,9 +40,9 @@ function assertRendered(result: CliResult): Obj[] {
   return rendered;
 }
 
-/** Fail closed: exit 1, nothing on stdout, the code reported (at `where` when given), no stack trace. */
-function assertFails(result: { exitCode?: number; code?: number | null; stdout: string; stderr: string }, code: string, where?: RegExp): void {
-  assert.equal(result.exitCode ?? result.code, 1, `exit 1; stderr:\n${result.stderr}`);
+/** Fail closed: exit 1 (2 for a wrong command line), nothing on stdout, the code reported (at `where` when given), no stack trace. */
+function assertFails(result: { exitCode?: number; code?: number | null; stdout: string; stderr: string }, code: string, where?: RegExp, exitCode = 1): void {
+  assert.equal(result.exitCode ?? result.code, exitCode, `exit ${exitCode}; stderr:\n${result.stderr}`);
   assert.equal(result.stdout, '', 'nothing on stdout');
   assert.match(result.stderr, new RegExp(`error\\[${code}\\]`));
   if (where) assert.match(result.stderr, where);
@@ -189,7 +189,7 @@ describe('limits: each stops hostile input quickly with an error that names the 
   it('limits out of range are refused as settings', async () => {
     const dir = tree(example);
     for (const flag of ['--max-depth=501', '--max-depth=0', '--max-file-size=257Mi', '--max-file-size=1Ti', '--max-documents=0', '--max-aliases=-1', '--max-aliases=1.5']) {
-      assertFails(await generate(dir, [flag]), 'invalid-setting', new RegExp(flag.split('=')[0]!));
+      assertFails(await generate(dir, [flag]), 'invalid-setting', new RegExp(flag.split('=')[0]!), 2);
     }
     // The config file may write them as numbers.
     writeFileSync(join(dir, '.canary-mapping.yaml'), 'maxDocuments: 20000\nmaxFileSize: 32Mi\n');
@@ -290,6 +290,35 @@ describe('symlinks, loops, FIFOs and devices', () => {
     assertFails(await generate(app, [], environment), 'outside-repository', /^error\[outside-repository\]: apps\/identity\/escape is a symlink/m);
   });
 
+  it('an ARGOCD_APP_SOURCE_PATH with `..`, absolute, or not naming the app directory never moves the root above the repository', async () => {
+    // Argo CD passes the Application's path as written; the working directory is the cleaned path.
+    const parent = tree({
+      'outside/secret.yaml': configMap('stolen', 'token: hunter2'),
+      'outside/config.yaml': 'exclude: [hunter2]\n',
+      ...Object.fromEntries(Object.entries(example).map(([n, t]) => [`repo/apps/a/${n}`, t])),
+    });
+    const app = join(parent, 'repo', 'apps', 'a');
+    symlinkSync('../../../outside/secret.yaml', join(app, 'zz.yaml'));
+    const assertRefused = (result: CliResult, name: string) => {
+      assertFails(result, 'outside-repository', new RegExp(`${name.replace('.', '\\.')} is a symlink that leads out of the repository`));
+      assert.ok(!result.stderr.includes('hunter2') && !result.stderr.includes('stolen') && !result.stderr.includes(parent), 'neither the target nor its content is shown');
+    };
+    for (const sourcePath of ['apps/a/../a', 'apps/./a/', '/apps/a', 'other/a', '../repo/apps/a', 'x/../../../../../../../../../../../../a']) {
+      assertRefused(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: sourcePath }), 'zz.yaml');
+    }
+    rmSync(join(app, 'zz.yaml'));
+    // The config file is opened before anything else: an absolute link out is refused there too.
+    symlinkSync(join(parent, 'outside', 'config.yaml'), join(app, '.canary-mapping.yaml'));
+    for (const sourcePath of ['x/../../../../../../../../../../../../a', 'apps/a/../a']) {
+      assertRefused(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: sourcePath }), '.canary-mapping.yaml');
+    }
+    rmSync(join(app, '.canary-mapping.yaml'));
+    // A path that cleans to the app's own path is trusted: links within the repository are still followed.
+    writeFileSync(join(parent, 'repo', 'shared.yaml'), configMap('shared'));
+    symlinkSync('../../shared.yaml', join(app, 'shared.yaml'));
+    assert.ok(assertRendered(await generate(app, [], { ARGOCD_APP_SOURCE_PATH: 'apps/b/../a/.' })).some((o) => o.metadata.name === 'shared'));
+  });
+
   it('outside Argo CD the repository is the Git work tree, else the app directory', async () => {
     const repo = tree({ 'common/shared.yaml': configMap('shared'), ...Object.fromEntries(Object.entries(example).map(([n, t]) => [`apps/identity/${n}`, t])) });
     const app = join(repo, 'apps', 'identity');
@@ -298,6 +327,29 @@ describe('symlinks, loops, FIFOs and devices', () => {
     mkdirSync(join(repo, '.git'));
     assert.ok(assertRendered(await generate(app)).some((o) => o.metadata.name === 'shared'));
     assert.ok(assertRendered(await generate(repo, ['apps/identity'])).some((o) => o.metadata.name === 'shared'));
+  });
+
+  it('a file is opened at the real path that was checked, so a link swapped in after the check is not followed', async () => {
+    // Hidden directories are not walked: their files are read through the links only.
+    const dir = tree({ ...example, '.common/shared.yaml': configMap('shared'), '.common/config.yaml': 'exclude: [nothing.yaml]\n', 'more/extra.yaml': configMap('extra') });
+    symlinkSync('.common/shared.yaml', join(dir, 'shared.yaml'));
+    symlinkSync('.common/config.yaml', join(dir, '.canary-mapping.yaml'));
+    symlinkSync('more', join(dir, 'linked'));
+    const opened: string[] = [];
+    const original = fs.openSync;
+    const openSync = mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+      opened.push(String(args[0]));
+      return original(...args);
+    });
+    try {
+      assertRendered(await generate(dir));
+    } finally {
+      openSync.mock.restore();
+    }
+    const real = realpathSync(dir);
+    const inApp = opened.filter((path) => path.startsWith(dir) || path.startsWith(real));
+    for (const file of ['.common/config.yaml', '.common/shared.yaml', 'more/extra.yaml']) assert.ok(inApp.includes(join(real, file)), `${file} is read: ${inApp.join(', ')}`);
+    for (const path of inApp) assert.equal(path, realpathSync(path), `${path} is opened at its real path`);
   });
 
   it('symlink loops: a clear error for a looping file link; a link back up the tree is read once', async () => {
@@ -406,8 +458,11 @@ describe('parameters and Application env with hostile values', () => {
     assertFails(result, 'invalid-setting', /invalid value "x{119}… \(100002 characters\)/);
     assert.match(result.stderr, /parameter x{120}… \(100000 characters\) in ARGOCD_APP_PARAMETERS: not a parameter/);
     assert.ok(result.stderr.length < 4000, `short: ${result.stderr.length} characters`);
-    const globs = Array.from({ length: 5000 }, (_, i) => `generated-${i}/**/*.yaml`);
-    assert.equal(assertRendered(await generate(dir, [], parameters(JSON.stringify([{ name: 'exclude', array: globs }])))).length, 4);
+    const globs = (count: number) => parameters(JSON.stringify([{ name: 'exclude', array: Array.from({ length: count }, (_, i) => `g-${i}/*.yaml`) }]));
+    const tooMany = await generate(dir, [], globs(5000));
+    assertFails(tooMany, 'invalid-setting', /expected at most 64 globs, not 5000/);
+    assert.ok(tooMany.stderr.length < 4000, `short: ${tooMany.stderr.length} characters`);
+    assert.equal(assertRendered(await generate(dir, [], globs(64))).length, 4);
   });
 
   it('ARGOCD_ENV_* with odd characters: its own are checked and escaped, the user\'s are left alone', async () => {
@@ -435,7 +490,7 @@ describe('parameters and Application env with hostile values', () => {
     assert.equal(result.stdout, plain.stdout);
     assert.ok(!result.stdout.includes('Secret'));
     const tls = await generate(dir, ['--legacy-tls-context', `upstream${secret}`]);
-    assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/);
+    assertFails(tls, 'invalid-setting', /invalid value "upstream\\n---\\n/, 2);
   });
 
   it('canary templates are substituted into values: structure in them is refused, never written out', async () => {
@@ -535,6 +590,13 @@ describe('inputs that once took more than linear time or overflowed the stack (t
     const rendered = assertRendered(await generate(tree(manyBases(300).files)));
     const rewritten = rendered.filter((o) => o.kind === 'Mapping' && o.metadata.annotations?.['canary-mapping.dev/original-service'] === 'https://web:443');
     assert.equal(rewritten.length, 300);
+  });
+
+  it('an exclude list over its bounds is refused where it is written, naming the bound and what to do', async () => {
+    const many = `exclude:\n${Array.from({ length: 65 }, (_, i) => `  - f${i}.yaml\n`).join('')}`;
+    assertFails(await generate(tree({ ...example, '.canary-mapping.yaml': many })), 'invalid-setting', /^\.canary-mapping\.yaml:2:3: error\[invalid-setting\]: exclude: .*expected at most 64 globs, not 65; exclude a directory rather than each file/m);
+    const long = Array.from({ length: 5 }, (_, i) => `${i}${'x'.repeat(249)}`);
+    assertFails(await generate(tree(example), long.map((glob) => `--exclude=${glob}`)), 'invalid-setting', /^error\[invalid-setting\]: flag --exclude: .*expected at most 1024 characters in all the globs together, not 1250/m, 2);
   });
 
   it('the worst glob within the bounds still excludes what it matches, at any depth', async () => {

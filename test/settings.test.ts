@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parameterAnnouncement } from '../src/cmp/announcement.js';
 import { formatLocation, type Diagnostic } from '../src/diagnostics/diagnostics.js';
+import { compileGlobs } from '../src/manifests/glob.js';
 import { parseConfigFile } from '../src/settings/config-file.js';
 import { resolveSettings, type ResolveInput } from '../src/settings/resolve.js';
-import { defaultSettings, settingsTable } from '../src/settings/table.js';
+import { defaultSettings } from '../src/settings/table.js';
 
 const CONFIG = '.canary-mapping.yaml';
 
@@ -50,7 +51,7 @@ describe('precedence', () => {
   });
 
   test('defaults apply when no source sets anything', () => {
-    assert.deepEqual(resolve({}), { settings: defaultSettings, mappings: {}, diagnostics: [] });
+    assert.deepEqual(resolve({}), { settings: defaultSettings, mappings: {}, diagnostics: [], commandLine: false });
   });
 
   test('sources merge per setting', () => {
@@ -241,6 +242,25 @@ describe('Application env', () => {
     assert.deepEqual(settings.exclude, ['*.{test,fixture}.yaml', 'tests/{a,{b,c}}/**', 'x.yaml']);
   });
 
+  test('list values split at commas outside character classes, as the glob reads the class: `x[,]y.yaml` is one glob', () => {
+    const cases: [string, string[]][] = [
+      ['x[,]y.yaml,b.yaml', ['x[,]y.yaml', 'b.yaml']],
+      // A brace in a class is a literal brace, as the hint for unbalanced braces says.
+      ['a[{].yaml,b.yaml', ['a[{].yaml', 'b.yaml']],
+      ['{a,[}]}.yaml,c', ['{a,[}]}.yaml', 'c']],
+      ['[!,].yaml,d', ['[!,].yaml', 'd']],
+      // Not a valid class, so `[` is an ordinary character in the glob and the comma separates.
+      ['[z-a,b', ['[z-a', 'b']],
+    ];
+    for (const [value, exclude] of cases) {
+      const { settings, diagnostics } = resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: value } });
+      assert.deepEqual(diagnostics, [], value);
+      assert.deepEqual(settings.exclude, exclude, value);
+    }
+    const excluded = compileGlobs(resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: 'x[,]y.yaml,a[{].yaml' } }).settings.exclude);
+    assert.deepEqual(['x,y.yaml', 'a{.yaml', 'x.yaml'].map(excluded), [true, true, false]);
+  });
+
   test('unbalanced braces in a glob are an error naming the source, from env, a parameter or the config file', () => {
     const fromEnv = (value: string) => resolve({ environment: { ARGOCD_ENV_CANARY_MAPPING_EXCLUDE: value } }).diagnostics.map((d) => [d.code, d.message]);
     assert.deepEqual(fromEnv('*.{test,yaml}},ok.yaml'), [
@@ -268,7 +288,7 @@ describe('Application env', () => {
       assert.equal(d.code, 'invalid-setting');
       assert.match(d.message, /^item 0 of flag --exclude: /);
       assert.match(d.message, message);
-      assert.match(d.hint ?? '', /A glob has at most 256 characters, 8 `\*\*` and 8 levels of braces/);
+      assert.match(d.hint ?? '', /^Exclude: globs such as `tests\/\*\*`: a glob has at most 256 characters, 8 `\*\*` and 8 levels of braces/);
     }
     const limit = '**/'.repeat(8) + `${'{a,'.repeat(8)}b${'}'.repeat(8)}`;
     assert.deepEqual(resolve({ flags: { exclude: [limit, 'x'.repeat(256)] } }).diagnostics, [], 'globs at the bounds are accepted');
@@ -402,19 +422,19 @@ describe('config file', () => {
         message: 'rolloutsVersion: invalid value 1.1: expected a string',
         hint: 'YAML reads 1.10 as a number; quote it: "1.10"',
       },
-      { at: `${CONFIG}:5:5`, code: 'invalid-setting', message: 'exclude[1]: invalid value "": expected a non-empty glob', hint: settingsTable.exclude.description },
+      { at: `${CONFIG}:5:5`, code: 'invalid-setting', message: 'exclude[1]: invalid value "": expected a non-empty glob', hint: 'Exclude: globs such as `tests/**`: a glob has at most 256 characters, 8 `**` and 8 levels of braces, and its braces pair up; there are at most 64 globs, with at most 1024 characters together' },
       {
         at: `${CONFIG}:6:13`,
         code: 'invalid-setting',
         message: 'strategy: invalid value "blue-green": expected one of "clone-safe", "guarded"',
-        hint: settingsTable.strategy.description,
+        hint: 'Strategy: `clone-safe` or `guarded`',
       },
       { at: `${CONFIG}:7:1`, code: 'unknown-setting', message: 'rollouts-version: unknown key; expected a setting', hint: 'did you mean rolloutsVersion?' },
       {
         at: `${CONFIG}:8:19`,
         code: 'invalid-setting',
         message: 'legacyTlsContext: invalid value ["a"]: expected a string',
-        hint: settingsTable.legacyTlsContext.description,
+        hint: 'TLSContext for moved schemes: a TLSContext name (lower-case letters, digits and -), or empty for none',
       },
     ]);
   });
@@ -427,7 +447,7 @@ describe('config file', () => {
     const [p] = problems('rolloutsVersion:\n');
     assert.equal(p?.message, 'rolloutsVersion: invalid value null: expected a string');
     assert.equal(p?.at, `${CONFIG}:1:17`);
-    assert.equal(p?.hint, settingsTable.rolloutsVersion.description);
+    assert.equal(p?.hint, 'Argo Rollouts version: `any`, or a version MAJOR.MINOR[.PATCH] such as `1.6` or `1.8.3` (1.0 or later)');
   });
 
   test('a boolean where a string is expected', () => {

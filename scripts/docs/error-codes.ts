@@ -132,7 +132,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
   },
   {
     title: 'Command line',
-    intro: 'A wrong command line exits with status 2.',
+    intro: 'A wrong command line exits with status 2; so does an `invalid-setting` or `setting-collection-mismatch` that a flag causes.',
     codes: {
       'no-command': 'no command given',
       'unknown-command': 'a command that does not exist; the nearest is suggested',
@@ -142,8 +142,8 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
       'output-invalid': '`--output` other than `text` or `json`',
       'audit-input-unreadable': '`audit`: the input file cannot be read',
       'audit-no-objects': '`audit`: the input holds no objects',
-      'flag-not-for-audit': '`audit`: a setting flag that describes an app was given',
-      'audit-no-input': '`audit`: no input was named and stdin is a terminal',
+      'flag-not-for-command': 'a flag the command does not read (`--output` for `generate`, any flag for `parameters`, a flag that describes an app for `audit`): refused rather than ignored',
+      'stdin-is-terminal': '`generate -`, `explain -` or `audit` without a file would read stdin, and stdin is a terminal: refused at once rather than waiting',
     },
   },
 ];

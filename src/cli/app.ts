@@ -2,7 +2,7 @@
 // generate and explain its manifests through the pure core.
 import { join, resolve } from 'node:path';
 import { render, type RenderResult } from '../core/render.js';
-import { diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { formatBytes } from '../input/read-file.js';
 import { readOptionalFile, repositoryRoot } from '../input/repository.js';
 import type { Manifest } from '../manifests/manifest.js';
@@ -11,7 +11,7 @@ import { resolveSettings } from '../settings/resolve.js';
 import type { Settings } from '../settings/table.js';
 import { readSource } from '../sources/source.js';
 import type { ParsedArgs } from './args.js';
-import { failure, isFailure, stdinReader, type CliIo, type CliResult, type Environment } from './io.js';
+import { EXIT_PROBLEMS, EXIT_USAGE, failure, stdinReader, type CliIo, type CliResult, type Environment } from './io.js';
 
 export const CONFIG_FILE = '.canary-mapping.yaml';
 
@@ -35,8 +35,8 @@ interface AppLocation {
   appDirectory: string;
   prefix: string;
   root: string;
-  /** The app's config file, when it has one; a CliResult when it cannot be read. */
-  configFile: { path: string; text: string } | undefined | CliResult;
+  /** The app's config file, when it has one; why not, when it cannot be read. */
+  configFile: { path: string; text: string } | undefined | { problem: Diagnostic };
 }
 
 /** Where the app lives, how its paths are shown, and its config file. */
@@ -49,7 +49,7 @@ export function locateApp(directory: string, environment: Environment, io: CliIo
     maxBytes: CONFIG_MAX_BYTES,
     tooLarge: (size) => diagnostic('file-too-large', `${configDisplay} is ${formatBytes(size)}; a config file may have at most 1 MiB`, undefined, 'keep only settings in it'),
   });
-  const configFile = configRead && ('problem' in configRead ? failure([configRead.problem]) : { path: configDisplay, text: configRead.text });
+  const configFile = configRead && ('problem' in configRead ? configRead : { path: configDisplay, text: configRead.text });
   return { appDirectory, prefix, root, configFile };
 }
 
@@ -60,9 +60,9 @@ export function locateApp(directory: string, environment: Environment, io: CliIo
  */
 export async function renderApp(target: string, flags: ParsedArgs['flags'], environment: Environment, io: CliIo, finish: (app: RenderedApp) => CliResult): Promise<CliResult> {
   const { appDirectory, prefix, root, configFile } = locateApp(target === '-' ? '.' : target, environment, io);
-  if (configFile && isFailure(configFile)) return configFile;
-  const { settings, mappings, diagnostics: settingProblems } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
-  if (settingProblems.length > 0) return failure(settingProblems);
+  if (configFile && 'problem' in configFile) return failure([configFile.problem]);
+  const { settings, mappings, diagnostics: settingProblems, commandLine } = resolveSettings({ flags, environment, ...(configFile ? { configFile } : {}) });
+  if (settingProblems.length > 0) return failure(settingProblems, commandLine ? EXIT_USAGE : EXIT_PROBLEMS);
   const limits = limitsOf(settings);
 
   const { manifests, diagnostics, what, sources } = await readSource({

@@ -9,7 +9,7 @@ import { readTextFile, type ReadResult } from '../input/read-file.js';
 import { auditData, auditText, findingCount } from '../report/audit.js';
 import { limitsOf, type Limit } from '../settings/limits.js';
 import { resolveSettings } from '../settings/resolve.js';
-import { parameterName, type SettingKey } from '../settings/table.js';
+import type { SettingKey } from '../settings/table.js';
 import { stdinText } from '../sources/source.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT_PROBLEMS, EXIT_USAGE, failure, stdinReader, type CliIo, type CliResult, type Environment } from './io.js';
@@ -17,7 +17,7 @@ import { EXIT_PROBLEMS, EXIT_USAGE, failure, stdinReader, type CliIo, type CliRe
 /** The settings audit reads: which controller logics to check, and the API the controller reads bases through. */
 // max-file-size too: a whole cluster's dump can be larger than one app's file.
 // legacy-tls-context too: whether generate finds a clone-safe form of a v3alpha1 https:// base depends on it.
-const AUDIT_SETTINGS: readonly SettingKey[] = ['rolloutsVersion', 'ambassadorApiVersion', 'legacyTlsContext', 'serviceNamespace', 'maxFileSize'];
+export const AUDIT_SETTINGS: readonly SettingKey[] = ['rolloutsVersion', 'ambassadorApiVersion', 'legacyTlsContext', 'serviceNamespace', 'maxFileSize'];
 
 const NOT_READABLE: Record<string, string> = { ENOENT: 'does not exist', EISDIR: 'is a directory', EACCES: 'is not readable' };
 
@@ -43,12 +43,9 @@ async function readAuditInput(target: string, limit: Limit, io: CliIo): Promise<
  */
 export async function audit(target: string, args: ParsedArgs, environment: Environment, io: CliIo): Promise<CliResult> {
   const refuse = (diagnostics: readonly Diagnostic[]) => failure(diagnostics, EXIT_USAGE, 'nothing was audited');
-  const unused = (Object.keys(args.flags) as SettingKey[]).filter((key) => !AUDIT_SETTINGS.includes(key));
+  // Flags other than AUDIT_SETTINGS were refused before (main.ts).
   const { settings, diagnostics: settingProblems } = resolveSettings({ flags: args.flags, environment });
-  const flagProblems = unused.map((key) =>
-    diagnostic('flag-not-for-audit', `flag --${parameterName(key)} does not apply to audit`, undefined, `audit takes ${AUDIT_SETTINGS.map((setting) => `--${parameterName(setting)}`).join(', ')} and --output`),
-  );
-  if (flagProblems.length + settingProblems.length > 0) return refuse([...flagProblems, ...settingProblems]);
+  if (settingProblems.length > 0) return refuse(settingProblems);
   const limits = limitsOf(settings);
   const read = await readAuditInput(target, limits.maxFileSize, io);
   if ('problem' in read) return refuse([read.problem]);

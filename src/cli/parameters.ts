@@ -3,7 +3,9 @@ import { parameterAnnouncement } from '../cmp/announcement.js';
 import { resolveSettings } from '../settings/resolve.js';
 import { settingKeys } from '../settings/table.js';
 import { locateApp } from './app.js';
-import { EXIT_PROBLEMS, failure, isFailure, type CliIo, type CliResult, type Environment } from './io.js';
+import { EXIT_PROBLEMS, failure, type CliIo, type CliResult, type Environment } from './io.js';
+
+export const NOTHING_ANNOUNCED = 'nothing was announced';
 
 /**
  * The dynamic announcement, run by Argo CD in the app directory. Its defaults are what applies where the Application
@@ -13,10 +15,10 @@ import { EXIT_PROBLEMS, failure, isFailure, type CliIo, type CliResult, type Env
  */
 export function parameters(environment: Environment, io: CliIo): CliResult {
   const { configFile } = locateApp('.', environment, io);
-  if (configFile && isFailure(configFile)) return configFile;
+  if (configFile && 'problem' in configFile) return failure([configFile.problem], EXIT_PROBLEMS, NOTHING_ANNOUNCED);
   const applicationEnv = Object.fromEntries(Object.entries(environment).filter(([name]) => name.startsWith('ARGOCD_ENV_')));
   const { settings, diagnostics } = resolveSettings({ flags: {}, environment: applicationEnv, ...(configFile ? { configFile } : {}) });
-  if (diagnostics.length > 0) return failure(diagnostics, EXIT_PROBLEMS, 'nothing was announced');
+  if (diagnostics.length > 0) return failure(diagnostics, EXIT_PROBLEMS, NOTHING_ANNOUNCED);
   return { exitCode: 0, stdout: `${JSON.stringify(parameterAnnouncement(settingKeys, settings), null, 2)}\n`, stderr: '' };
 }
 

@@ -89,7 +89,8 @@ export function loadDirectory(options: LoadOptions): { files: LoadedFile[]; diag
       else if (!MANIFEST_EXTENSIONS.test(entry.name)) continue;
       else if (kind !== 'file') diagnostics.push(notAFile(display(path)));
       else {
-        const read = readTextFile(absolute, display(path), {
+        // The checked real path, not `absolute`: a link swapped in after the check is not followed again.
+        const read = readTextFile(target, display(path), {
           maxBytes: options.maxFileSize.value,
           tooLarge: (size) => fileTooLarge(display(path), size, options.maxFileSize),
         });

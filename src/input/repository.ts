@@ -1,23 +1,37 @@
 // The repository boundary: a symlink in the app may point anywhere in the repository, but never out of it (at the
 // sidecar's own files, another app's checkout, /dev/zero). Inside Argo CD the working directory is
-// `<unpacked repository>/<ARGOCD_APP_SOURCE_PATH>`, so the root is that many levels up; elsewhere it is the enclosing
-// Git work tree, or the app directory itself when there is none.
+// `<unpacked repository>/<ARGOCD_APP_SOURCE_PATH>` (cleaned), so the root is that many levels up; elsewhere it is the
+// enclosing Git work tree, or the app directory itself when there is none.
 import { existsSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { notAFile, readTextFile, unreadable, type ReadOptions, type ReadResult } from './read-file.js';
 
 export function repositoryRoot(appDirectory: string, sourcePath: string | undefined): string {
   // A missing app directory is reported by the loader; any root will do until then.
   const app = existsSync(appDirectory) ? realpathSync(appDirectory) : resolve(appDirectory);
-  if (sourcePath !== undefined) {
-    const depth = sourcePath.split('/').filter((segment) => segment !== '' && segment !== '.').length;
-    return resolve(app, ...Array<string>(depth).fill('..'));
-  }
+  if (sourcePath !== undefined) return rootAbove(app, sourcePath) ?? app;
   for (let dir = app; ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dir === dirname(dir)) return app;
   }
+}
+
+/**
+ * The directory that `app` is `sourcePath` below, when it really is. Argo CD passes the Application's path as written
+ * (`apps/web/../web`) while the working directory is the cleaned path, so the path is cleaned first; one that leaves
+ * the repository, is absolute, or does not name the app directory proves nothing, and the caller then keeps to the
+ * app directory: a narrower root only refuses links, a wider one would let them read the sidecar's files.
+ */
+function rootAbove(app: string, sourcePath: string): string | undefined {
+  if (posix.isAbsolute(sourcePath)) return undefined;
+  const segments = posix.normalize(sourcePath).split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments[0] === '..') return undefined;
+  const appSegments = app.split(sep);
+  if (segments.length >= appSegments.length) return undefined;
+  const tail = appSegments.slice(appSegments.length - segments.length);
+  if (segments.some((segment, index) => segment !== tail[index])) return undefined;
+  return resolve(app, ...Array<string>(segments.length).fill('..'));
 }
 
 export type EntryKind = 'file' | 'directory' | 'other';
@@ -62,5 +76,6 @@ export function readOptionalFile(path: string, display: string, root: string, op
   }
   const entry = resolveEntry(path, display, root);
   if ('problem' in entry) return entry;
-  return entry.kind === 'file' ? readTextFile(path, display, options) : { problem: notAFile(display) };
+  // The checked real path: a link swapped in after the check is not followed again.
+  return entry.kind === 'file' ? readTextFile(entry.real, display, options) : { problem: notAFile(display) };
 }

@@ -2,6 +2,7 @@
 // Application env (ARGOCD_ENV_CANARY_MAPPING_*), the config file, the defaults. Every source is checked in full even
 // where a higher one wins, so that a mistake shows now and not on the day the higher source is removed.
 import { diagnostic, inputName, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { characterClassAt } from '../manifests/glob.js';
 import { readParameters, type SourcedValue } from './parameters.js';
 import { parseConfigFile } from './config-file.js';
 import { invalidValue, settingHint, unknownNameHint, validate } from './validation.js';
@@ -18,8 +19,9 @@ const ENV_PREFIX = 'ARGOCD_ENV_';
 const keyByEnvironment = new Map(settingKeys.map((key) => [ENV_PREFIX + environmentName(key), key]));
 
 /**
- * `a, b,,c` → `[a, b, c]`: how an array setting is written in one env variable. A comma inside braces belongs to the
- * glob (`*.{test,fixture}.yaml` is one item); a `}` that closes nothing is left for the setting's check to report.
+ * `a, b,,c` → `[a, b, c]`: how an array setting is written in one env variable. A comma inside braces or inside a
+ * character class belongs to the glob (`*.{test,fixture}.yaml` and `x[,]y.yaml` are one item each), and so does a
+ * brace in a class (`a[{].yaml`); a `}` that closes nothing is left for the setting's check to report.
  */
 function splitList(text: string): string[] {
   const items: string[] = [];
@@ -27,7 +29,9 @@ function splitList(text: string): string[] {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
-    if (char === '{') depth++;
+    const characterClass = characterClassAt(text, i);
+    if (characterClass) i = characterClass.end;
+    else if (char === '{') depth++;
     else if (char === '}' && depth > 0) depth--;
     else if (char === ',' && depth === 0) {
       items.push(text.slice(start, i));
@@ -82,8 +86,16 @@ function validateSource(values: SourcedValue[], fromFlags: boolean): { values: P
   return { values: valid as Partial<Settings>, diagnostics };
 }
 
-/** The settings in effect and every problem found in any source; callers stop on any diagnostic. */
-export function resolveSettings(input: ResolveInput): { settings: Settings; mappings: Record<string, LocatedMappingConfig>; diagnostics: Diagnostic[] } {
+/**
+ * The settings in effect and every problem found in any source; callers stop on any diagnostic. `commandLine` says
+ * whether a flag is among the problems: the command line is then wrong, which the exit status tells apart.
+ */
+export function resolveSettings(input: ResolveInput): {
+  settings: Settings;
+  mappings: Record<string, LocatedMappingConfig>;
+  diagnostics: Diagnostic[];
+  commandLine: boolean;
+} {
   const flags = readFlags(input.flags);
   const parameters = readParameters(input.environment);
   const environment = readEnvironment(input.environment);
@@ -97,5 +109,5 @@ export function resolveSettings(input: ResolveInput): { settings: Settings; mapp
     ...sources.flatMap((source) => source.diagnostics),
     ...config.diagnostics,
   ];
-  return { settings, mappings: config.mappings, diagnostics };
+  return { settings, mappings: config.mappings, diagnostics, commandLine: flags.diagnostics.length + sources[0]!.diagnostics.length > 0 };
 }

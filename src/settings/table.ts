@@ -3,7 +3,7 @@
 // derive from this table; test/settings-drift.test.ts fails when a generated file falls behind it.
 // zod/mini: the same validation with a fraction of the load time, which every render pays.
 import * as z from 'zod/mini';
-import { GLOB_LIMITS, globProblem } from '../manifests/glob.js';
+import { GLOB_LIMITS, globListProblem, globProblem } from '../manifests/glob.js';
 
 export type CollectionType = 'string' | 'array';
 
@@ -15,6 +15,8 @@ export interface SettingDefinition<S extends z.ZodMiniType = z.ZodMiniType> {
   default: z.infer<S>;
   /** Example value shown in the docs; also what a flag's placeholder reads. */
   placeholder: string;
+  /** What a value looks like, in a few words: the hint under a bad value. */
+  format: string;
   /** Only matters when the plugin reads the app's files itself, not behind a pipe: the Helm variant leaves it out. */
   readsAppFiles?: true;
   /**
@@ -57,6 +59,10 @@ export const KUSTOMIZE_EXECUTABLE = /(^|\/)(kustomize|kubectl)[^/]*$/;
 // kustomize.buildOptions, those are the operator's, set in the sidecar's generate command.
 const SAFE_KUSTOMIZE_ARGUMENT = /^(--enable-managedby-label|--load-restrictor(=LoadRestrictionsRootOnly)?|LoadRestrictionsRootOnly|--reorder(=(none|legacy))?|none|legacy)$/;
 
+const GLOB_BOUNDS =
+  `a glob has at most ${GLOB_LIMITS.length} characters, ${GLOB_LIMITS.globstars} \`**\` and ${GLOB_LIMITS.braceDepth} levels of braces, and its braces pair up; ` +
+  `there are at most ${GLOB_LIMITS.count} globs, with at most ${GLOB_LIMITS.totalLength} characters together`;
+
 export const AMBASSADOR_API_VERSIONS = [
   'getambassador.io/v2',
   'getambassador.io/v3alpha1',
@@ -98,6 +104,7 @@ export const settingsTable = {
     schema: () => z.enum(['clone-safe', 'guarded']),
     default: 'clone-safe',
     placeholder: 'clone-safe',
+    format: '`clone-safe` or `guarded`',
   }),
   rolloutsVersion: define({
     title: 'Argo Rollouts version',
@@ -111,6 +118,7 @@ export const settingsTable = {
     ),
     default: 'any',
     placeholder: 'any',
+    format: '`any`, or a version MAJOR.MINOR[.PATCH] such as `1.6` or `1.8.3` (1.0 or later)',
   }),
   ambassadorApiVersion: define({
     title: 'Ambassador API version',
@@ -121,6 +129,7 @@ export const settingsTable = {
     schema: () => z.enum(AMBASSADOR_API_VERSIONS),
     default: 'getambassador.io/v2',
     placeholder: 'getambassador.io/v2',
+    format: AMBASSADOR_API_VERSIONS.map((version) => `\`${version}\``).join(', '),
   }),
   legacyTlsContext: define({
     title: 'TLSContext for moved schemes',
@@ -134,6 +143,7 @@ export const settingsTable = {
       .check(z.refine((v) => v === '' || (v.length <= 253 && KUBERNETES_NAME.test(v)), 'expected a TLSContext name (lower-case letters, digits and -)')),
     default: '',
     placeholder: 'upstream-tls',
+    format: 'a TLSContext name (lower-case letters, digits and -), or empty for none',
   }),
   serviceNamespace: define({
     title: 'Namespace of bare Service names',
@@ -145,6 +155,7 @@ export const settingsTable = {
     schema: () => z.enum(['mapping', 'emissary']),
     default: 'mapping',
     placeholder: 'mapping',
+    format: '`mapping` or `emissary`',
   }),
   guardPolicy: define({
     title: 'Guard policy',
@@ -155,6 +166,7 @@ export const settingsTable = {
     schema: () => z.enum(['omit', 'emit']),
     default: 'omit',
     placeholder: 'omit',
+    format: '`omit` or `emit`',
   }),
   rolloutsServiceAccount: define({
     title: 'Argo Rollouts service account',
@@ -163,26 +175,35 @@ export const settingsTable = {
     schema: () => z.string().check(z.regex(SERVICE_ACCOUNT, 'expected namespace/name, such as argo-rollouts/argo-rollouts')),
     default: 'argo-rollouts/argo-rollouts',
     placeholder: 'argo-rollouts/argo-rollouts',
+    format: 'namespace/name, such as `argo-rollouts/argo-rollouts`',
   }),
   exclude: define({
     readsAppFiles: true,
     title: 'Exclude',
     description:
       'Globs of files, relative to the app directory, that are not read (for example `tests/**` or `*.values.yaml`). ' +
-      `A glob has at most ${GLOB_LIMITS.length} characters, ${GLOB_LIMITS.globstars} \`**\` and ${GLOB_LIMITS.braceDepth} levels of braces, and its braces pair up.`,
+      `${GLOB_BOUNDS[0]!.toUpperCase()}${GLOB_BOUNDS.slice(1)}.`,
     collectionType: 'array',
     schema: () =>
-      z.array(
-        z.string().check(
-          z.minLength(1, 'expected a non-empty glob'),
-          z.superRefine((glob, context) => {
-            const problem = globProblem(glob);
-            if (problem) context.addIssue({ code: 'custom', message: problem, input: glob });
+      z
+        .array(
+          z.string().check(
+            z.minLength(1, 'expected a non-empty glob'),
+            z.superRefine((glob, context) => {
+              const problem = globProblem(glob);
+              if (problem) context.addIssue({ code: 'custom', message: problem, input: glob });
+            }),
+          ),
+        )
+        .check(
+          z.superRefine((globs, context) => {
+            const problem = globListProblem(globs);
+            if (problem) context.addIssue({ code: 'custom', message: `${problem}; exclude a directory rather than each file in it, or join globs with braces`, input: globs });
           }),
         ),
-      ),
     default: [],
     placeholder: 'tests/**',
+    format: `globs such as \`tests/**\`: ${GLOB_BOUNDS}`,
   }),
   source: define({
     readsAppFiles: true,
@@ -195,6 +216,7 @@ export const settingsTable = {
     schema: () => z.enum(['auto', 'directory', 'kustomize']),
     default: 'auto',
     placeholder: 'auto',
+    format: '`auto`, `directory` or `kustomize`',
   }),
   kustomizePath: define({
     readsAppFiles: true,
@@ -212,6 +234,7 @@ export const settingsTable = {
       .check(z.regex(/^(|kustomize|kubectl)$/, "from the Application or the repository, expected kustomize or kubectl (a name on PATH); a path may only be set in the plugin's generate command")),
     default: '',
     placeholder: '/usr/local/bin/kustomize',
+    format: '`kustomize` or `kubectl` (a name on PATH); a path only in the plugin\'s generate command',
   }),
   kustomizeArgs: define({
     readsAppFiles: true,
@@ -227,6 +250,7 @@ export const settingsTable = {
     ),
     default: [],
     placeholder: '--enable-helm',
+    format: 'from the Application, only `--load-restrictor=LoadRestrictionsRootOnly`, `--reorder=none|legacy` and `--enable-managedby-label`',
   }),
   kustomizeTimeout: define({
     readsAppFiles: true,
@@ -238,6 +262,7 @@ export const settingsTable = {
     schema: () => z.string().check(z.regex(/^[1-9]\d{0,3}$/, 'expected a whole number of seconds, such as 45')),
     default: '45',
     placeholder: '45',
+    format: 'whole seconds, 1 to 9999, such as `45`',
   }),
   maxFileSize: define({
     title: 'Maximum file size',
@@ -248,6 +273,7 @@ export const settingsTable = {
     schema: () => quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi: larger files do not fit in memory as text'),
     default: '16Mi',
     placeholder: '16Mi',
+    format: 'a size such as `16Mi`, `512Ki` or `1048576`, at most 256Mi',
   }),
   maxTotalSize: define({
     title: 'Maximum app size',
@@ -258,6 +284,7 @@ export const settingsTable = {
     schema: () => quantity(SIZE_PATTERN, 'expected a size such as 64Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_TOTAL_SIZE_CAP, 'at most 1Gi'),
     default: '64Mi',
     placeholder: '64Mi',
+    format: 'a size such as `64Mi`, `512Ki` or `1048576`, at most 1Gi',
   }),
   maxDocuments: define({
     title: 'Maximum documents',
@@ -266,6 +293,7 @@ export const settingsTable = {
     schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 10000', (count) => count >= 1, 'expected at least 1'),
     default: '10000',
     placeholder: '10000',
+    format: 'a whole number, at least 1, such as `10000`',
   }),
   maxAliases: define({
     title: 'Maximum YAML aliases',
@@ -276,6 +304,7 @@ export const settingsTable = {
     schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 100', (count) => count <= 100_000, 'at most 100000'),
     default: '100',
     placeholder: '100',
+    format: 'a whole number, 0 to 100000, such as `100`',
   }),
   maxExpandedSize: define({
     title: 'Maximum expanded document size',
@@ -286,6 +315,7 @@ export const settingsTable = {
     schema: () => quantity(SIZE_PATTERN, 'expected a size such as 16Mi, 512Ki or 1048576', (bytes) => bytes <= MAX_FILE_SIZE_CAP, 'at most 256Mi'),
     default: '16Mi',
     placeholder: '16Mi',
+    format: 'a size such as `16Mi`, `512Ki` or `1048576`, at most 256Mi',
   }),
   maxDepth: define({
     title: 'Maximum nesting depth',
@@ -294,6 +324,7 @@ export const settingsTable = {
     schema: () => quantity(COUNT_PATTERN, 'expected a whole number such as 100', (depth) => depth >= 1 && depth <= MAX_DEPTH_CAP, 'expected 1 to 500: deeper documents exhaust the stack'),
     default: '100',
     placeholder: '100',
+    format: 'a whole number, 1 to 500, such as `100`',
   }),
 } satisfies Record<string, SettingDefinition>;
 

@@ -35,9 +35,11 @@ export function invalidValue(where: string, issue: Issue, hint: string | undefin
   return diagnostic('invalid-setting', `${where}: invalid value ${quoteInput(issue.input)}: ${issue.message}`, location, hint);
 }
 
-/** What a setting accepts, as the hint for a bad value; undefined for a config key that is not a setting. */
+/** What a setting accepts, in a line, as the hint for a bad value; undefined for a config key that is not a setting. */
 export function settingHint(key: PropertyKey | undefined): string | undefined {
-  return settingKeys.includes(key as SettingKey) ? settingsTable[key as SettingKey].description : undefined;
+  if (!settingKeys.includes(key as SettingKey)) return undefined;
+  const { title, format } = settingsTable[key as SettingKey];
+  return `${title}: ${format}`;
 }
 
 /** The nearest known names (`did you mean rollouts-version?`); a short list in full; else where the names are listed. */

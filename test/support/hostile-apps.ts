@@ -87,16 +87,22 @@ function deepTree(levels: number): Record<string, string> {
   );
 }
 
-/** An `exclude` glob over a tree 60 directories deep. */
-function globOverDeepTree(name: string, glob: string, fails?: string): HostileApp {
-  return { name, files: deepTree(60), args: [`--exclude=${glob}`], ...(fails ? { fails } : {}) };
+/** `exclude` globs from the config file (the repository is what is hostile), over a tree `levels` directories deep. */
+function globsOverDeepTree(name: string, globs: readonly string[], levels: number, fails?: string): HostileApp {
+  const config = `exclude:\n${globs.map((glob) => `  - ${JSON.stringify(glob)}\n`).join('')}`;
+  return { name, files: { ...deepTree(levels), '.canary-mapping.yaml': config }, args: [], ...(fails ? { fails } : {}) };
 }
+
+/** The costliest glob the bounds allow: 256 characters, 8 `**`, the rest `*?` pairs that keep states alive. */
+const worstGlob = `${'**/'.repeat(8)}${'*?'.repeat(116)}`;
 
 export const hostileApps: (() => HostileApp)[] = [
   missingMappings,
   manyBases,
-  () => globOverDeepTree('a 3 KB exclude glob (`**/` x 1000) over a 60-level tree', `${'**/'.repeat(1000)}x.yaml`, 'invalid-setting'),
-  () => globOverDeepTree('an exclude glob of 5,000 nested braces', '{'.repeat(5000) + '}'.repeat(5000), 'invalid-setting'),
-  // The costliest glob the bounds allow: 256 characters, 8 `**`, the rest `*?` pairs that keep states alive.
-  () => globOverDeepTree('the worst exclude glob within the bounds over a 60-level tree', `${'**/'.repeat(8)}${'*?'.repeat(116)}`),
+  () => globsOverDeepTree('a 3 KB exclude glob (`**/` x 1000) over a 60-level tree', [`${'**/'.repeat(1000)}x.yaml`], 60, 'invalid-setting'),
+  () => globsOverDeepTree('an exclude glob of 5,000 nested braces', ['{'.repeat(5000) + '}'.repeat(5000)], 60, 'invalid-setting'),
+  () => globsOverDeepTree('the worst exclude glob within the bounds over a 60-level tree', [worstGlob], 60),
+  () => globsOverDeepTree('3,000 exclude globs of 248 characters with 8 `**` each over a 40-level tree', Array.from({ length: 3_000 }, (_, i) => `${'**/a'.repeat(8)}${'*?'.repeat(107)}x${i % 10}`), 40, 'invalid-setting'),
+  // Four of the worst glob fill the bound on the list's characters.
+  () => globsOverDeepTree('the worst exclude list within the bounds over a 60-level tree', Array(4).fill(worstGlob), 60),
 ];
