@@ -2,6 +2,8 @@
 // mappingSelector takes a Mapping only when the Mapping's labels match the selector, and, when the Mapping names a
 // hostname, when that hostname matches the Host's too. The Argo Rollouts controller copies a base into its canary
 // without any metadata: a base that joins a Host through its labels leaves its canary off that Host.
+import { formatLocation } from '../diagnostics/diagnostics.js';
+import { locate } from '../manifests/locate.js';
 import { getPath, isRecord, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
 
 export type Labels = Record<string, string>;
@@ -87,20 +89,135 @@ export interface StrandingHost {
   selector: unknown;
 }
 
+/** The Hosts that take a Mapping but not its copy: the first few by name, and how many in all. */
+export interface Stranding {
+  /** In the order of the input, at most NAMED_HOSTS: every Host may take every base, and N×M names help nobody. */
+  hosts: StrandingHost[];
+  count: number;
+}
+
+/** How many of the Hosts that take a base a message names; the rest are counted. */
+export const NAMED_HOSTS = 5;
+
+interface HostEntry extends StrandingHost {
+  /** Position in the input, so that results keep its order. */
+  order: number;
+}
+
+/** Hosts with one selector as written: it is checked once per base for all of them. */
+interface SelectorGroup {
+  selector: unknown;
+  /** By lower-cased hostname glob, each in input order. */
+  byGlob: Map<string, HostEntry[]>;
+}
+
+/**
+ * The Hosts that may take a Mapping through its labels, compiled once per render: a Host whose selector an empty
+ * label set satisfies, or that no label set satisfies, is dropped; the others are grouped by selector and each group
+ * is filed under one label its selector requires, the one rarest among the Mappings' labels. A base is then checked
+ * only against the groups filed under its own labels, and a group that requires a label no Mapping has is never
+ * checked: the cost follows the matches, not Hosts × Mappings.
+ */
+export interface HostIndex {
+  /** How many Hosts the render holds, selecting or not. */
+  size: number;
+  byPair: Map<string, Map<string, SelectorGroup[]>>;
+  /** Groups that require a key only (`In`, `Exists`), filed under it. */
+  byKey: Map<string, SelectorGroup[]>;
+}
+
+/** What a selector requires that an empty label set lacks: its matchLabels pairs, and the keys of In and Exists. */
+function requirementsOf(selector: Record<string, unknown>): { pairs: Array<[string, string]>; keys: string[] } {
+  const pairs = Object.entries(isRecord(selector.matchLabels) ? selector.matchLabels : {}).filter((pair): pair is [string, string] => typeof pair[1] === 'string');
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  const keys = expressions.flatMap((e) => (isRecord(e) && typeof e.key === 'string' && (e.operator === 'In' || e.operator === 'Exists') ? [e.key] : []));
+  return { pairs, keys };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The item of least count, the first of equals; undefined for no items. */
+function rarest<T>(items: readonly T[], count: (item: T) => number): T | undefined {
+  return items.reduce<T | undefined>((a, b) => (a === undefined || count(b) < count(a) ? b : a), undefined);
+}
+
+/** `hosts` compiled for `hostsStrandingCopy`; `mappings` are the objects whose labels decide which label is rare. */
+export function indexHosts(hosts: readonly Indexed[], mappings: readonly Indexed[]): HostIndex {
+  const pairCount = new Map<string, Map<string, number>>();
+  const keyCount = new Map<string, number>();
+  for (const mapping of mappings) {
+    for (const [key, value] of Object.entries(labelsOf(mapping.manifest.object))) {
+      const values = pairCount.get(key) ?? new Map<string, number>();
+      pairCount.set(key, values.set(value, (values.get(value) ?? 0) + 1));
+      keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
+    }
+  }
+  const groups = new Map<string, SelectorGroup>();
+  const index: HostIndex = { size: hosts.length, byPair: new Map(), byKey: new Map() };
+  hosts.forEach((host, order) => {
+    const selector = selectorOf(host.manifest.object);
+    if (!isRecord(selector) || selectorMatches(selector, {})) return;
+    const hostHostname = getPath(host.manifest.object, ['spec', 'hostname']);
+    const glob = typeof hostHostname === 'string' && hostHostname !== '' ? hostHostname.toLowerCase() : '*';
+    const written = describeSelector(selector);
+    const known = groups.get(written);
+    if (known) {
+      push(known.byGlob, glob, { host, selector: known.selector, order });
+      return;
+    }
+    const group: SelectorGroup = { selector, byGlob: new Map([[glob, [{ host, selector, order }]]]) };
+    groups.set(written, group);
+    // An empty label set fails the selector, so it requires a pair or a key; a requirement no label set meets
+    // (a value that is not a string, an unknown operator) leaves neither, and the Host selects nothing.
+    const { pairs, keys } = requirementsOf(selector);
+    const pair = rarest(pairs, ([k, v]) => pairCount.get(k)?.get(v) ?? 0);
+    const key = rarest(keys, (k) => keyCount.get(k) ?? 0);
+    if (pair) {
+      const values = index.byPair.get(pair[0]) ?? new Map<string, SelectorGroup[]>();
+      index.byPair.set(pair[0], values);
+      push(values, pair[1], group);
+    } else if (key !== undefined) push(index.byKey, key, group);
+  });
+  return index;
+}
+
 /**
  * The Hosts that take `mapping` through its labels but would not take a copy of it without labels (the controller's
- * canary), among `hosts`. A selector that an empty label set satisfies takes the copy too, and a Host whose hostname
- * the Mapping's does not match takes neither.
+ * canary), nor, when `copyLabels` are given, a copy with those (a live canary). A selector that an empty label set
+ * satisfies takes the copy too, and a Host whose hostname the Mapping's does not match takes neither.
  */
-export function hostsStrandingCopy(mapping: KubeObject, labels: Labels, hosts: readonly Indexed[]): StrandingHost[] {
+export function hostsStrandingCopy(mapping: KubeObject, labels: Labels, index: HostIndex, copyLabels?: Labels): Stranding {
   const hostname = mappingHostname(mapping);
-  return hosts.flatMap((host) => {
-    const selector = selectorOf(host.manifest.object);
-    if (selector === undefined || !selectorMatches(selector, labels) || selectorMatches(selector, {})) return [];
-    const hostHostname = getPath(host.manifest.object, ['spec', 'hostname']);
-    const glob = typeof hostHostname === 'string' && hostHostname !== '' ? hostHostname : '*';
-    return hostname === undefined || hostGlobsOverlap(glob, hostname) ? [{ host, selector }] : [];
-  });
+  const candidates = Object.entries(labels).flatMap(([key, value]) => [...(index.byPair.get(key)?.get(value) ?? []), ...(index.byKey.get(key) ?? [])]);
+  const buckets = candidates
+    .filter(({ selector }) => selectorMatches(selector, labels) && !(copyLabels && selectorMatches(selector, copyLabels)))
+    .flatMap(({ byGlob }) => [...byGlob].filter(([glob]) => hostname === undefined || hostGlobsOverlap(glob, hostname)).map(([, entries]) => entries));
+  const first = buckets.flatMap((entries) => entries.slice(0, NAMED_HOSTS)).sort((a, b) => a.order - b.order);
+  return {
+    hosts: first.slice(0, NAMED_HOSTS).map(({ host, selector }) => ({ host, selector })),
+    count: buckets.reduce((sum, entries) => sum + entries.length, 0),
+  };
+}
+
+/** `ns/a, ns/b and 3 more`: the Hosts a message names, each with `detail` when given. */
+export function describeStranding({ hosts, count }: Stranding, detail?: (host: StrandingHost) => string): string {
+  const names = hosts.map((h) => `${h.host.namespace}/${h.host.name}${detail ? ` (${detail(h)})` : ''}`).join(', ');
+  return count > hosts.length ? `${names} and ${(count - hosts.length).toLocaleString('en')} more` : names;
+}
+
+/** `Host ns/a (file:line:col) takes Mapping m through its labels (mappingSelector …)`, or the same of several Hosts. */
+export function describeTaking(stranding: Stranding, mapping: string): string {
+  const at = ({ host }: StrandingHost) => formatLocation(locate(host.manifest.origin, ['spec']));
+  const selectors = new Set(stranding.hosts.map(({ selector }) => describeSelector(selector)));
+  const [shared] = selectors;
+  // One selector (the usual case: a Host per hostname, all selecting one label) is said once, after the Hosts.
+  const hosts = describeStranding(stranding, selectors.size === 1 ? at : (h) => `${at(h)}, mappingSelector ${describeSelector(h.selector)}`);
+  const takes = stranding.count === 1 ? `Host ${hosts} takes` : `Hosts ${hosts} take`;
+  return `${takes} Mapping ${mapping} through its labels${selectors.size === 1 ? ` (mappingSelector ${shared})` : ''}`;
 }
 
 /** `matchLabels {app: identity}` and the like, for messages. */

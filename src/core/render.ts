@@ -1,7 +1,7 @@
 // The pure core: manifests and settings in; edits to the manifests, objects to add, a plan per base Mapping and
 // diagnostics out. No I/O.
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
-import { isHostKind } from '../ambassador/host-association.js';
+import { indexHosts, isHostKind } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { GUARD_POLICY_API, guardPolicyObjects } from '../canary/guard-policy.js';
 import { isOwnOutput } from '../canary/labels.js';
@@ -74,7 +74,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
   const setup = { emissary: emissarySetup(objects, settings.serviceNamespace), tlsContexts: tlsContextNames(objects) };
   const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map() };
   const mappingNamed = (name: string, namespace: string) => mappingsNamed(mappings, name).find((m) => m.namespace === namespace);
-  const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
+  const hosts = indexHosts(objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)), mappings);
 
   for (const rollout of objects) {
     for (const resolution of resolveBases(rollout, lookup, diagnostics)) {

@@ -80,6 +80,34 @@ export function manyBases(count = 9_000): HostileApp {
   };
 }
 
+/**
+ * One Rollout naming `count` Mappings, each with 40 labels, and `count` Hosts whose mappingSelector asks for all 40:
+ * every Host takes every base, `count`² pairs. With `matching` false each selector also asks for a label no Mapping
+ * has, so no Host takes any base but a naive check still tries every pair.
+ */
+export function hostsOverBases(count = 4_000, matching = true): HostileApp {
+  const labels = range(40, (i) => `l${i}: v${i}`);
+  const selector = matching ? labels : [...labels, 'absent: x'];
+  const names = range(count, (i) => `m${i}`);
+  const labelled = (name: string) => mapping(name).replace('  namespace: shop\n', `  namespace: shop\n  labels:\n${labels.map((l) => `    ${l}\n`).join('')}`);
+  const host = (i: number) => `apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata:
+  name: h${i}
+  namespace: shop
+spec:
+  hostname: "*"
+  mappingSelector:
+    matchLabels:
+${selector.map((l) => `      ${l}\n`).join('')}`;
+  return {
+    name: `${count.toLocaleString('en')} Hosts whose mappingSelector ${matching ? 'takes' : 'misses'} each of ${count.toLocaleString('en')} base Mappings`,
+    files: { 'mappings.yaml': names.map(labelled).join('---\n'), 'hosts.yaml': range(count, host).join('---\n'), 'rollout.yaml': rollout(names) },
+    args: [],
+    ...(matching ? { fails: 'host-selects-base' } : {}),
+  };
+}
+
 /** A ConfigMap in every directory of a chain `levels` deep, as in d/d/d/…/cm.yaml. */
 function deepTree(levels: number): Record<string, string> {
   return Object.fromEntries(
@@ -99,4 +127,6 @@ export const hostileApps: (() => HostileApp)[] = [
   () => globOverDeepTree('an exclude glob of 5,000 nested braces', '{'.repeat(5000) + '}'.repeat(5000), 'invalid-setting'),
   // The costliest glob the bounds allow: 256 characters, 8 `**`, the rest `*?` pairs that keep states alive.
   () => globOverDeepTree('the worst exclude glob within the bounds over a 60-level tree', `${'**/'.repeat(8)}${'*?'.repeat(116)}`),
+  () => hostsOverBases(4_000, true),
+  () => hostsOverBases(4_000, false),
 ];
