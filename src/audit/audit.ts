@@ -1,7 +1,7 @@
 // `canary-mapping audit`: live Rollouts and Mappings in, findings out. For every base Mapping of every Rollout that
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
-import { indexHosts, isHostKind, type HostIndex } from '../ambassador/host-association.js';
+import { hostChecksExhausted, indexHosts, isHostKind, type HostIndex } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind, kindReadThrough } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { describeHost, differencesOf, readMappingUpstream, type EmissarySetup, type UpstreamHost } from '../ambassador/upstream.js';
@@ -287,5 +287,8 @@ export function audit(manifests: readonly Manifest[], settings: AuditSettings): 
     // Generate's lookup, as for a clone-safe app: the live canary next to its base is expected, not committed.
     bases: { mappings, settings: { strategy: 'clone-safe', ambassadorApiVersion: settings.ambassadorApiVersion }, setup, claimedBy: new Map(), canaryNames: new Map() },
   };
-  return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };
+  const entries = objects.flatMap((o) => auditRollout(o, lookup));
+  const exhausted = hostChecksExhausted(lookup.hosts);
+  if (exhausted) diagnostics.push(exhausted);
+  return { targeted: lookup.targeted, entries, diagnostics };
 }

@@ -9,7 +9,7 @@ import type { Finding } from './entry.js';
  * canary carries the base's labels), else the controller's next copy, which carries none.
  */
 export function strandingHosts(base: Indexed, live: Indexed | undefined, hosts: HostIndex): Stranding {
-  return hostsStrandingCopy(base.manifest.object, labelsOf(base.manifest.object), hosts, live && labelsOf(live.manifest.object));
+  return hostsStrandingCopy(base, hosts, live && labelsOf(live.manifest.object));
 }
 
 /** One finding per base, however many Hosts take it: the first few are named, the rest counted. */

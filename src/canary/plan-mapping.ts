@@ -177,7 +177,7 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
   const labels = labelsOf(base.manifest.object);
   const names = Object.keys(labels);
   if (guarded) {
-    const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts);
+    const stranding = hostsStrandingCopy(base, hosts);
     const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and Host ${describeStranding(stranding)}, which takes the base through its labels, would not take it`;
     return { strandedBy: [], warnings: stranding.count > 0 ? [warning] : [] };
   }
@@ -190,7 +190,7 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
           ];
     return { strandedBy: [], warnings: warning };
   }
-  const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts);
+  const stranding = hostsStrandingCopy(base, hosts);
   const [first] = stranding.hosts;
   if (!first) return { strandedBy: [], warnings: [] };
   const one = stranding.count === 1;
