@@ -555,6 +555,10 @@ describe('inputs that once took more than linear time or overflowed the stack (t
   it('Hosts that take every base render with strategy guarded, whose canaries carry the labels', async () => {
     const rendered = assertRendered(await generate(tree(hostsOverBases(30).files), ['--strategy=guarded']));
     assert.equal(rendered.filter((o) => o.kind === 'Mapping' && o.metadata.labels?.l0 === 'v0').length, 60, 'each base and its canary');
+    const explained = await runCli(['explain', '--strategy=guarded'], {}, { cwd: tree(hostsOverBases(30).files), version: 'test' });
+    const warnings = explained.stdout.match(/^ +warning +without the guard policy, .*$/gm) ?? [];
+    assert.equal(warnings.length, 30);
+    assert.match(warnings[0]!, /copy of m0 carries no labels, and Hosts shop\/h0, shop\/h1, shop\/h2, shop\/h3, shop\/h4 and 25 more, which take the base through its labels/);
   });
 
   it('audit of Hosts that take every live base: one finding per base, or the named limit, at full size, without a stack trace', async () => {

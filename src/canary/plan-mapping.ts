@@ -178,7 +178,8 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
   const names = Object.keys(labels);
   if (guarded) {
     const stranding = hostsStrandingCopy(base, hosts);
-    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and Host ${describeStranding(stranding)}, which takes the base through its labels, would not take it`;
+    const [noun, verb] = stranding.count === 1 ? ['Host', 'takes'] : ['Hosts', 'take'];
+    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and ${noun} ${describeStranding(stranding)}, which ${verb} the base through its labels, would not take it`;
     return { strandedBy: [], warnings: stranding.count > 0 ? [warning] : [] };
   }
   if (hosts.size === 0) {
