@@ -13,7 +13,7 @@ import type { CliResult } from '../src/cli/io.js';
 import { runCli } from '../src/cli/main.js';
 import { repoRoot } from './support/repo.js';
 import { bundle, runBundle } from './support/run-bundle.js';
-import { hostileApps, manyBases, missingMappings } from './support/hostile-apps.js';
+import { hostileApps, hostsOverBases, manyBases, missingMappings } from './support/hostile-apps.js';
 
 type Obj = Record<string, any>;
 
@@ -569,8 +569,11 @@ describe('inputs that once took more than linear time or overflowed the stack (t
     it(app.name, async () => {
       const result = await runBundle(['generate', ...app.args], { cwd: tree(app.files), timeoutMs: 300_000 });
       assert.equal(result.timedOut, false);
-      if (app.fails) assertFails(result, app.fails);
-      else {
+      if (app.fails) {
+        assertFails(result, app.fails, app.stderr);
+        // The first 100 problems are shown, each naming a bounded number of objects.
+        assert.ok(result.stderr.length < 512 * 1024, `${result.stderr.length} bytes on stderr`);
+      } else {
         assert.deepEqual([result.code, result.stderr], [0, '']);
         // Counted, not parsed: the output is checked in full by the smaller cases below.
         assert.equal(result.stdout.match(/^kind: /gm)?.length, Object.values(app.files).join('---\n').match(/^kind: /gm)?.length);
@@ -597,6 +600,42 @@ describe('inputs that once took more than linear time or overflowed the stack (t
     assertFails(await generate(tree({ ...example, '.canary-mapping.yaml': many })), 'invalid-setting', /^\.canary-mapping\.yaml:2:3: error\[invalid-setting\]: exclude: .*expected at most 64 globs, not 65; exclude a directory rather than each file/m);
     const long = Array.from({ length: 5 }, (_, i) => `${i}${'x'.repeat(249)}`);
     assertFails(await generate(tree(example), long.map((glob) => `--exclude=${glob}`)), 'invalid-setting', /^error\[invalid-setting\]: flag --exclude: .*expected at most 1024 characters in all the globs together, not 1250/m, 2);
+  });
+
+  it('Hosts that take every base: one error per base, naming the first five Hosts and counting the rest', async () => {
+    const result = await generate(tree(hostsOverBases(30).files));
+    assertFails(result, 'host-selects-base');
+    const errors = result.stderr.match(/^mappings\.yaml:\d+:\d+: error\[host-selects-base\]: .*$/gm) ?? [];
+    assert.equal(errors.length, 30);
+    const selector = JSON.stringify({ matchLabels: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`l${i}`, `v${i}`])) });
+    const named = [0, 1, 2, 3, 4].map((i) => `shop/h${i} \\(hosts\\.yaml:${7 + 50 * i}:3\\)`).join(', ');
+    assert.match(errors[0]!, new RegExp(`^mappings\\.yaml:7:5: error\\[host-selects-base\\]: Hosts ${named} and 25 more take Mapping m0 through its labels \\(mappingSelector \\{`));
+    assert.ok(errors[0]!.includes(`(mappingSelector ${selector}); the canary Argo Rollouts copies from m0 carries no labels, so Emissary never attaches it to those Hosts`));
+    assert.match(result.stderr, /^canary-mapping: 30 problems; nothing was rendered$/m);
+  });
+
+  it('Hosts that take every base render with strategy guarded, whose canaries carry the labels', async () => {
+    const rendered = assertRendered(await generate(tree(hostsOverBases(30).files), ['--strategy=guarded']));
+    assert.equal(rendered.filter((o) => o.kind === 'Mapping' && o.metadata.labels?.l0 === 'v0').length, 60, 'each base and its canary');
+    const explained = await runCli(['explain', '--strategy=guarded'], {}, { cwd: tree(hostsOverBases(30).files), version: 'test' });
+    const warnings = explained.stdout.match(/^ +warning +without the guard policy, .*$/gm) ?? [];
+    assert.equal(warnings.length, 30);
+    assert.match(warnings[0]!, /copy of m0 carries no labels, and Hosts shop\/h0, shop\/h1, shop\/h2, shop\/h3, shop\/h4 and 25 more, which take the base through its labels/);
+  });
+
+  it('audit of Hosts that take every live base: one finding per base, or the named limit, at full size, without a stack trace', async () => {
+    const live = (app: ReturnType<typeof hostsOverBases>) => tree({ 'live.yaml': Object.values(app.files).join('---\n') });
+    const identical = await runBundle(['audit', 'live.yaml'], { cwd: live(hostsOverBases(4_000)), timeoutMs: 300_000 });
+    assert.deepEqual([identical.timedOut, identical.code, identical.stderr], [false, 1, '']);
+    const findings = identical.stdout.match(/finding\[host-selects-base\]: Hosts shop\/h0 .* and 3,995 more take Mapping shop\/m\d+ through its labels/g) ?? [];
+    assert.equal(findings.length, 4_000);
+    assert.ok(identical.stdout.length < 64 * 1024 * 1024, `${identical.stdout.length} bytes on stdout`);
+    const distinct = await runBundle(['audit', 'live.yaml'], { cwd: live(hostsOverBases(4_000, 'distinct')), timeoutMs: 300_000 });
+    // Audit refuses an input it cannot check with exit 2, as for a malformed one.
+    assert.deepEqual([distinct.timedOut, distinct.code, distinct.stdout], [false, 2, '']);
+    assert.match(distinct.stderr, /^live\.yaml:\d+:5: error\[too-many-host-checks\]: checking which Hosts take Mapping shop\/m\d+ through its labels would pass 5,000,000 checks/m);
+    assert.match(distinct.stderr, /^canary-mapping: 1 problem; nothing was audited$/m);
+    assert.doesNotMatch(distinct.stderr, /^\s+at /m, 'no stack trace');
   });
 
   it('the worst glob within the bounds still excludes what it matches, at any depth', async () => {

@@ -75,7 +75,9 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
       'canary-name-collision':
         'two base Mappings in one namespace share their first 246 characters, so the controller (and guarded) would give both the same `<base>-canary`',
       'host-selects-base':
-        "clone-safe: a Host in the render takes the base through its labels (`mappingSelector`); the controller's canary copy carries no labels, so it never joins that Host. Put the hostname on the base and drop the selector, or use `guarded`",
+        "clone-safe: a Host in the render takes the base through its labels (`mappingSelector`); the controller's canary copy carries no labels, so it never joins that Host. One error per base, naming the first five such Hosts and counting the rest. Put the hostname on the base and drop the selector, or use `guarded`",
+      'too-many-host-checks':
+        "the Hosts' `mappingSelector`s would need more than 5,000,000 checks against the base Mappings' labels (thousands of distinct selectors that thousands of bases all carry the labels of; see [Performance](performance.md)); reported at the first base left unchecked, before its other errors. Give each selector a label only the Mappings it takes carry, or put the hostnames on the Mappings",
       'base-weight': 'a base Mapping with a non-zero `weight` (the Rollout would be rejected)',
       'service-missing': 'a base Mapping without `spec.service`',
       'service-invalid':

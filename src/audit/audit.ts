@@ -1,7 +1,7 @@
 // `canary-mapping audit`: live Rollouts and Mappings in, findings out. For every base Mapping of every Rollout that
 // routes through Ambassador, the live `<base>-canary` is compared with the declared canary; while no canary exists,
 // what each targeted controller logic would copy the live base into is. Pure: no I/O.
-import { isHostKind } from '../ambassador/host-association.js';
+import { hostChecksExhausted, indexHosts, isHostKind, type HostIndex } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind, kindReadThrough } from '../ambassador/mapping-kinds.js';
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
 import { describeHost, differencesOf, readMappingUpstream, type EmissarySetup, type UpstreamHost } from '../ambassador/upstream.js';
@@ -25,7 +25,7 @@ import { hostFinding, hostsFix, strandingHosts } from './host-findings.js';
 
 interface Lookup {
   mappings: readonly Indexed[];
-  hosts: readonly Indexed[];
+  hosts: HostIndex;
   settings: AuditSettings;
   /** What the input shows of Emissary: its Module and TLSContexts. */
   setup: EmissarySetup;
@@ -226,7 +226,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, named: ResolvedN
   const cloneSafe: CloneSafeVerdict | undefined = refusal ? { ok: false, refusal: refusal as RefusalFinding } : verdictOf(plan, notCopied && !guarded);
   const remedies = cloneSafe?.ok === false && cloneSafe.refusal === 'no-clone-safe-form' && plan && !plan.outcome.ok ? plan.outcome.remedies() : [];
   const stranding = strandingHosts(base, live, lookup.hosts);
-  const hostFindings = stranding.map((h) => hostFinding(h, base, live));
+  const hostFindings = stranding.count > 0 ? [hostFinding(stranding, base, live)] : [];
   const fix = fixFor({
     namespace,
     base: base.name,
@@ -240,7 +240,7 @@ function auditBase(rollout: Indexed, services: RolloutServices, named: ResolvedN
     copies,
     targeted: lookup.targeted,
   });
-  const hostFix = stranding.length > 0 ? hostsFix(base, stranding, live, guarded) : undefined;
+  const hostFix = stranding.count > 0 ? hostsFix(base, stranding, live, guarded) : undefined;
   findings.push(...hostFindings);
   const fixes = [hostFix, fix].filter((text): text is string => text !== undefined);
   return {
@@ -279,7 +279,7 @@ export function audit(manifests: readonly Manifest[], settings: AuditSettings): 
   const setup = emissarySetup(objects, settings.serviceNamespace ?? 'mapping');
   const lookup: Lookup = {
     mappings,
-    hosts: objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)),
+    hosts: indexHosts(objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)), mappings),
     settings,
     setup,
     tlsContexts: tlsContextNames(objects),
@@ -287,5 +287,8 @@ export function audit(manifests: readonly Manifest[], settings: AuditSettings): 
     // Generate's lookup, as for a clone-safe app: the live canary next to its base is expected, not committed.
     bases: { mappings, settings: { strategy: 'clone-safe', ambassadorApiVersion: settings.ambassadorApiVersion }, setup, claimedBy: new Map(), canaryNames: new Map() },
   };
-  return { targeted: lookup.targeted, entries: objects.flatMap((o) => auditRollout(o, lookup)), diagnostics };
+  const entries = objects.flatMap((o) => auditRollout(o, lookup));
+  const exhausted = hostChecksExhausted(lookup.hosts);
+  if (exhausted) diagnostics.push(exhausted);
+  return { targeted: lookup.targeted, entries, diagnostics };
 }

@@ -1,10 +1,10 @@
 // One base Mapping of one Rollout: the declared canary, how the strategy makes it the running canary, and what that
 // means for every controller version. The output: edits to the base, objects to emit after it, and a plan for explain.
-import { describeSelector, hostsStrandingCopy, labelsOf } from '../ambassador/host-association.js';
+import { describeStranding, describeTaking, hostsStrandingCopy, labelsOf, type HostIndex } from '../ambassador/host-association.js';
 import type { AmbassadorApiVersion } from '../ambassador/mapping-kinds.js';
 import { describeDifference, tlsOnlyThroughUnseenContext, upstreamDifferences, type EmissarySetup, type Upstream } from '../ambassador/upstream.js';
 import type { BaseContext } from './base-mappings.js';
-import { diagnostic, formatLocation, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { applyEdits, type FieldEdit } from '../manifests/emit.js';
 import { locate } from '../manifests/locate.js';
 import { getPath, metadataOf, type Indexed, type KubeObject } from '../manifests/manifest.js';
@@ -46,7 +46,7 @@ export interface ActivePlan extends PlanHeader {
   /** Names of the objects emitted after the base. */
   canaryMapping?: string;
   previewMapping?: string;
-  /** clone-safe: Hosts (`namespace/name`) that take the base through its labels, and so never its unlabelled copy. */
+  /** clone-safe: Hosts (`namespace/name`, the first few) that take the base through its labels, and so never its unlabelled copy. */
   strandedBy?: string[];
 }
 
@@ -59,7 +59,7 @@ export interface PlanInput {
   /** An object of this name in this namespace that is in the app already, if any. */
   mappingNamed: (name: string, namespace: string) => Indexed | undefined;
   /** The app's Emissary Hosts. */
-  hosts: readonly Indexed[];
+  hosts: HostIndex;
   /** What the render shows of Emissary, and the names of its TLSContexts. */
   setup: { emissary: EmissarySetup; tlsContexts: string[] };
   diagnostics: Diagnostic[];
@@ -177,11 +177,12 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
   const labels = labelsOf(base.manifest.object);
   const names = Object.keys(labels);
   if (guarded) {
-    const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts).map(({ host }) => `${host.namespace}/${host.name}`);
-    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and Host ${stranding.join(', ')}, which takes the base through its labels, would not take it`;
-    return { strandedBy: [], warnings: stranding.length > 0 ? [warning] : [] };
+    const stranding = hostsStrandingCopy(base, hosts);
+    const [noun, verb] = stranding.count === 1 ? ['Host', 'takes'] : ['Hosts', 'take'];
+    const warning = `without the guard policy, the controller's own copy of ${base.name} carries no labels, and ${noun} ${describeStranding(stranding)}, which ${verb} the base through its labels, would not take it`;
+    return { strandedBy: [], warnings: stranding.count > 0 ? [warning] : [] };
   }
-  if (hosts.length === 0) {
+  if (hosts.size === 0) {
     const warning =
       names.length === 0
         ? []
@@ -190,19 +191,21 @@ function checkHosts(input: PlanInput, guarded: boolean): { strandedBy: string[];
           ];
     return { strandedBy: [], warnings: warning };
   }
-  const stranding = hostsStrandingCopy(base.manifest.object, labels, hosts);
-  for (const { host, selector } of stranding) {
-    const hostAt = formatLocation(locate(host.manifest.origin, ['spec']));
-    input.diagnostics.push(
-      diagnostic(
-        'host-selects-base',
-        `Host ${host.namespace}/${host.name} (${hostAt}) takes Mapping ${base.name} through its labels (mappingSelector ${describeSelector(selector)}); the canary Argo Rollouts copies from ${base.name} carries no labels, so Emissary never attaches it to that Host and the canary gets none of its traffic`,
-        locate(base.manifest.origin, ['metadata', 'labels']),
-        `put the Host's hostname on ${base.name} (spec.hostname) and drop the mappingSelector from Host ${host.name}, so that base and canary join it by hostname; or set strategy guarded, whose canary Mapping carries the base's labels`,
-      ),
-    );
-  }
-  return { strandedBy: stranding.map(({ host }) => `${host.namespace}/${host.name}`), warnings: [] };
+  const stranding = hostsStrandingCopy(base, hosts);
+  const [first] = stranding.hosts;
+  if (!first) return { strandedBy: [], warnings: [] };
+  const one = stranding.count === 1;
+  input.diagnostics.push(
+    diagnostic(
+      'host-selects-base',
+      `${describeTaking(stranding, base.name)}; the canary Argo Rollouts copies from ${base.name} carries no labels, so Emissary never attaches it to ${one ? 'that Host' : 'those Hosts'} and the canary gets none of ${one ? 'its' : 'their'} traffic`,
+      locate(base.manifest.origin, ['metadata', 'labels']),
+      one
+        ? `put the Host's hostname on ${base.name} (spec.hostname) and drop the mappingSelector from Host ${first.host.name}, so that base and canary join it by hostname; or set strategy guarded, whose canary Mapping carries the base's labels`
+        : `put the Hosts' hostnames on ${base.name} (spec.hostname, one Mapping per hostname) and drop their mappingSelectors, so that base and canary join them by hostname; or set strategy guarded, whose canary Mapping carries the base's labels`,
+    ),
+  );
+  return { strandedBy: stranding.hosts.map(({ host }) => `${host.namespace}/${host.name}`), warnings: [] };
 }
 
 /** Contexts a canary needs for TLS: it originates TLS only if the TLSContext it names exists. */

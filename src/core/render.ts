@@ -1,7 +1,7 @@
 // The pure core: manifests and settings in; edits to the manifests, objects to add, a plan per base Mapping and
 // diagnostics out. No I/O.
 import { emissarySetup, tlsContextNames } from '../ambassador/emissary-setup.js';
-import { isHostKind } from '../ambassador/host-association.js';
+import { hostChecksExhausted, indexHosts, isHostKind } from '../ambassador/host-association.js';
 import { groupOf, isMappingKind } from '../ambassador/mapping-kinds.js';
 import { GUARD_POLICY_API, guardPolicyObjects } from '../canary/guard-policy.js';
 import { isOwnOutput } from '../canary/labels.js';
@@ -74,7 +74,7 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
   const setup = { emissary: emissarySetup(objects, settings.serviceNamespace), tlsContexts: tlsContextNames(objects) };
   const lookup: BaseLookup = { mappings, settings, setup: setup.emissary, claimedBy: new Map(), canaryNames: new Map() };
   const mappingNamed = (name: string, namespace: string) => mappingsNamed(mappings, name).find((m) => m.namespace === namespace);
-  const hosts = objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind));
+  const hosts = indexHosts(objects.filter((o) => isHostKind(o.manifest.object.apiVersion, o.kind)), mappings);
 
   for (const rollout of objects) {
     for (const resolution of resolveBases(rollout, lookup, diagnostics)) {
@@ -89,6 +89,9 @@ export function render(manifests: readonly Manifest[], context: RenderContext): 
       if (planned.generated.length > 0) result.generated.set(resolution.context.base.manifest, planned.generated);
     }
   }
+  const exhausted = hostChecksExhausted(hosts);
+  // First: the errors of the bases checked before it are real, but this one says why the rest were not checked.
+  if (exhausted) diagnostics.unshift(exhausted);
   const claimed = new Set([...lookup.claimedBy.keys()].map((base) => base.name));
   for (const [name, entry] of entries) {
     if (claimed.has(name)) continue;

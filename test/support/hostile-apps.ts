@@ -9,6 +9,8 @@ export interface HostileApp {
   args: string[];
   /** The diagnostic code of a render that must fail, or undefined for one that must succeed. */
   fails?: string;
+  /** What stderr must then show, beyond the code. */
+  stderr?: RegExp;
 }
 
 /** A Mapping in namespace shop to the Service web, with `extra` lines at the end of its spec. */
@@ -80,6 +82,40 @@ export function manyBases(count = 9_000): HostileApp {
   };
 }
 
+/**
+ * One Rollout naming `count` Mappings, each with 40 labels, and `count` Hosts whose mappingSelector asks for them:
+ * `identical`, all 40, so that every Host takes every base, `count`² pairs; `missing`, the same and a label no Mapping
+ * has, so that no Host takes any base but a naive check tries every pair; `distinct`, 28 of them and a different
+ * choice of the other 12 for each Host (up to 4,096), so that every Host takes every base and no two are alike.
+ */
+export function hostsOverBases(count = 4_000, selectors: 'identical' | 'missing' | 'distinct' = 'identical'): HostileApp {
+  const labels = range(40, (i) => `l${i}: v${i}`);
+  const selector = (i: number) => (selectors === 'missing' ? [...labels, 'absent: x'] : selectors === 'identical' ? labels : labels.filter((_, j) => j >= 12 || (i >> j) & 1));
+  const names = range(count, (i) => `m${i}`);
+  const labelled = (name: string) => mapping(name).replace('  namespace: shop\n', `  namespace: shop\n  labels:\n${labels.map((l) => `    ${l}\n`).join('')}`);
+  const host = (i: number) => `apiVersion: getambassador.io/v3alpha1
+kind: Host
+metadata:
+  name: h${i}
+  namespace: shop
+spec:
+  hostname: "*"
+  mappingSelector:
+    matchLabels:
+${selector(i).map((l) => `      ${l}\n`).join('')}`;
+  const takes = { identical: 'takes', missing: 'misses', distinct: 'takes, each in its own way,' }[selectors];
+  const fails = { identical: 'host-selects-base', missing: undefined, distinct: 'too-many-host-checks' }[selectors];
+  // The limit comes first, located at the first base left unchecked.
+  const stderr = selectors === 'distinct' ? /^mappings\.yaml:\d+:5: error\[too-many-host-checks\]: checking which Hosts take Mapping shop\/m\d+ through its labels would pass 5,000,000 checks/ : undefined;
+  return {
+    name: `${count.toLocaleString('en')} Hosts whose mappingSelector ${takes} each of ${count.toLocaleString('en')} base Mappings`,
+    files: { 'mappings.yaml': names.map(labelled).join('---\n'), 'hosts.yaml': range(count, host).join('---\n'), 'rollout.yaml': rollout(names) },
+    args: [],
+    ...(fails ? { fails } : {}),
+    ...(stderr ? { stderr } : {}),
+  };
+}
+
 /** A ConfigMap in every directory of a chain `levels` deep, as in d/d/d/…/cm.yaml. */
 function deepTree(levels: number): Record<string, string> {
   return Object.fromEntries(
@@ -105,4 +141,7 @@ export const hostileApps: (() => HostileApp)[] = [
   () => globsOverDeepTree('3,000 exclude globs of 248 characters with 8 `**` each over a 40-level tree', Array.from({ length: 3_000 }, (_, i) => `${'**/a'.repeat(8)}${'*?'.repeat(107)}x${i % 10}`), 40, 'invalid-setting'),
   // Four of the worst glob fill the bound on the list's characters.
   () => globsOverDeepTree('the worst exclude list within the bounds over a 60-level tree', Array(4).fill(worstGlob), 60),
+  () => hostsOverBases(4_000, 'identical'),
+  () => hostsOverBases(4_000, 'missing'),
+  () => hostsOverBases(4_000, 'distinct'),
 ];
