@@ -263,6 +263,15 @@ describe('Kustomize source', { skip: !existsSync('/proc/self/stat') && 'needs /p
     assert.match(named.stderr, /^error\[kustomize-not-found\]: kustomize-path kustomize-v5: not found on PATH/m);
   });
 
+  it('says so when kustomize-path is not executable, rather than that it is missing', async () => {
+    const { dir, kustomize } = app('cat app.yaml');
+    chmodSync(kustomize, 0o644);
+    const result = await generate(dir, [`--kustomize-path=${kustomize}`]);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^error\[kustomize-not-executable\]: cannot run .*kustomize: it is not executable$/m);
+    assert.match(result.stderr, /hint: make it executable \(chmod \+x\)/);
+  });
+
   it('runs only executables named kustomize or kubectl, so that a parameter cannot launch any program', async () => {
     const { dir } = app('exit 0');
     const flag = await generate(dir, ['--kustomize-path=/bin/sh']);

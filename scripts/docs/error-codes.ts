@@ -115,6 +115,7 @@ export const errorCodeGroups: ErrorCodeGroup[] = [
       'kustomize-stopped':
         'the plugin was told to stop while Kustomize ran (the executable itself prints `stopped by SIGTERM`)',
       'kustomize-not-found': 'no kustomize or kubectl on PATH, or `kustomize-path` cannot be run',
+      'kustomize-not-executable': '`kustomize-path` names a file the sidecar user may not execute',
     },
   },
   {

@@ -177,6 +177,10 @@ export async function renderKustomize(request: KustomizeRequest): Promise<Kustom
   const outcome = await run(directory);
   switch (outcome.kind) {
     case 'not-started':
+      if ((outcome.error as NodeJS.ErrnoException).code === 'EACCES') {
+        const hint = 'make it executable (chmod +x), or point kustomize-path at an executable kustomize or kubectl';
+        return runDiagnostic('kustomize-not-executable', `cannot run ${command.file}: it is not executable`, undefined, hint);
+      }
       return runDiagnostic('kustomize-not-found', `cannot run ${command.file}: ${outcome.error.message}`, undefined, NOT_FOUND_HINT);
     case 'timed-out':
       return runDiagnostic(
